@@ -1,0 +1,1 @@
+export { buildSandbox, startSandbox, type RunningSandbox, type SandboxOptions } from './server.js';
