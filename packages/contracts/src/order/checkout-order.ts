@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { CURRENCY_CODES, isCountryCode } from '../reference-data.js';
+
+/** E.164 phone number: a plus sign and 7 to 15 digits, the first not zero. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const SHIP_MODES = ['Standard Class', 'Second Class', 'First Class', 'Same Day'] as const;
+
+export const countryCode = z.string().refine(isCountryCode, {
+  message: 'must be an ISO 3166-1 alpha-2 country code in upper case, such as US or CA',
+});
+
+export const currencyCode = z.enum(CURRENCY_CODES, {
+  error: (issue) =>
+    `must be a supported ISO 4217 currency code such as USD; received ${JSON.stringify(issue.input)}`,
+});
+
+const minorAmount = z
+  .number()
+  .int({ message: 'must be a whole number of minor units (cents for USD)' })
+  .nonnegative({ message: 'must not be negative' });
+
+export const postalAddress = z.object({
+  name: z.string().min(1).max(200).optional(),
+  street: z.string().trim().min(1, { message: 'is required' }).max(200),
+  city: z.string().trim().min(1, { message: 'is required' }).max(100),
+  region: z.string().trim().max(100).describe('State, province or region code, such as TX or ON'),
+  postalCode: z.string().trim().max(20),
+  country: countryCode,
+});
+
+export const orderLine = z.object({
+  productId: z.string().min(1).max(64),
+  name: z.string().min(1).max(500),
+  category: z.string().max(100).optional(),
+  subCategory: z.string().max(100).optional(),
+  quantity: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(10_000, { message: 'must be at most 10000' }),
+  discountRate: z
+    .number()
+    .min(0, { message: 'must be between 0 and 1' })
+    .max(1, { message: 'must be between 0 and 1' })
+    .default(0),
+  lineTotalMinor: minorAmount.describe('Line total after discount, in minor units'),
+});
+
+/**
+ * The order that checkout hands to the platform, carried by `order.created`. Card data never
+ * appears here: `payment.paymentMethodId` is the token the storefront obtained from the payment
+ * provider.
+ */
+export const checkoutOrderSchema = z
+  .object({
+    orderId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+      message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
+    }),
+    placedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+    currency: currencyCode,
+    shipMode: z.enum(SHIP_MODES),
+    customer: z.object({
+      id: z.string().min(1).max(64),
+      email: z.email({ message: 'must be a valid email address, such as name@example.com' }),
+      phone: z
+        .string()
+        .regex(E164, { message: 'must be an E.164 phone number, such as +12025550106' })
+        .optional(),
+      segment: z.enum(['Consumer', 'Corporate', 'Home Office']).optional(),
+    }),
+    shipTo: postalAddress,
+    lines: z.array(orderLine).min(1, { message: 'must contain at least one line' }).max(500),
+    totals: z.object({
+      subtotalMinor: minorAmount.describe('Sum of the line totals, in minor units'),
+    }),
+    payment: z.object({
+      paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{4,}$/, {
+        message: 'must be a payment method token such as pm_1Nx...; never send card numbers',
+      }),
+      billingCountry: countryCode.optional(),
+    }),
+    client: z
+      .object({
+        ip: z
+          .union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' })
+          .optional(),
+        userAgent: z.string().max(500).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((order, ctx) => {
+    const sum = order.lines.reduce((total, line) => total + line.lineTotalMinor, 0);
+    if (sum !== order.totals.subtotalMinor) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['totals', 'subtotalMinor'],
+        message: `must equal the sum of the line totals (${sum}); received ${order.totals.subtotalMinor}`,
+      });
+    }
+  });
+
+export type CheckoutOrder = z.infer<typeof checkoutOrderSchema>;
+export type PostalAddress = z.infer<typeof postalAddress>;
+export type OrderLine = z.infer<typeof orderLine>;
