@@ -1,0 +1,322 @@
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import {
+  ContractViolationError,
+  parseEvent,
+  type EventType,
+  type NewEventInput,
+  type TypedEvent,
+} from '@orderflow/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { buildDeadLetter } from './dead-letter.js';
+import { createPlatformProducer } from './kafka-producer.js';
+import { MESSAGING_TABLES } from './messaging-tables.js';
+import { addToOutbox } from './outbox-writer.js';
+import { extractTraceContext } from './trace-context.js';
+
+/** Retry schedule for transient failures before a message goes to the dead-letter topic. */
+export const CONSUMER_RETRY_DEFAULTS = {
+  maxAttempts: 5,
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+} as const;
+
+export interface RetrySettings {
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** What a handler receives beside the event: its transaction and a way to emit events in it. */
+export interface HandlerContext {
+  /** Transaction that also records the event id in the inbox; commit makes both durable. */
+  trx: Knex.Transaction;
+  log: Logger;
+  /** Writes a new event to the outbox in this transaction, with this service as its source. */
+  publish<T extends EventType>(input: Omit<NewEventInput<T>, 'source'>): Promise<TypedEvent<T>>;
+  delivery: { topic: string; partition: number; offset: string; attempt: number };
+}
+
+export type EventHandler<T extends EventType> = (
+  event: TypedEvent<T>,
+  ctx: HandlerContext,
+) => Promise<void>;
+
+/** Handlers by event type; the consumer subscribes to the topic of each type listed. */
+export type EventHandlers = { [T in EventType]?: EventHandler<T> };
+
+export interface DeadLetterNotice {
+  topic: string;
+  key: string | null;
+  value: Buffer | null;
+  error: unknown;
+}
+
+export interface EventConsumerOptions {
+  /** Consumer group id; also names the dead-letter topic. */
+  group: string;
+  /** CloudEvents `source` of the events that handlers publish. */
+  source: string;
+  kafka: Kafka;
+  db: Knex;
+  logger: Logger;
+  handlers: EventHandlers;
+  retry?: Partial<RetrySettings>;
+  /** Partitions processed in parallel; order within a partition is always kept. */
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  /** Prepended to every topic name, including the dead-letter topic; must match the relay's. */
+  topicPrefix?: string;
+  /** Called after a message was dead-lettered, for example to show the rejection to users. */
+  onDeadLetter?: (notice: DeadLetterNotice) => Promise<void>;
+}
+
+/** The consumer is stopping; the current message stays uncommitted and is redelivered later. */
+class StopRequested extends Error {}
+
+const tracer = trace.getTracer('@orderflow/messaging');
+
+/**
+ * Consumes platform events with exactly-once effects on the service's database: each handler runs
+ * in a transaction that first records the event id in the inbox, so a redelivered event is
+ * skipped. Transient failures are retried with exponential backoff; a message that cannot be
+ * parsed, fails its contract, fails with a non-retryable error or runs out of attempts is copied
+ * to the group's dead-letter topic and the partition moves on.
+ */
+export class EventConsumer {
+  private readonly options: EventConsumerOptions;
+  private readonly retry: RetrySettings;
+  private readonly log: Logger;
+  private consumer: Consumer | undefined;
+  private deadLetterProducer: Producer | undefined;
+  private stopping = false;
+  private readonly prefix: string;
+
+  constructor(options: EventConsumerOptions) {
+    this.options = options;
+    this.retry = { ...CONSUMER_RETRY_DEFAULTS, ...options.retry };
+    this.prefix = options.topicPrefix ?? '';
+    this.log = options.logger.child({ component: 'event-consumer', group: options.group });
+  }
+
+  /** Joins the consumer group and starts handling messages in the background. */
+  async start(): Promise<void> {
+    const topics = Object.keys(this.options.handlers).map((type) => this.prefix + type);
+    this.deadLetterProducer = createPlatformProducer(this.options.kafka);
+    await this.deadLetterProducer.connect();
+    this.consumer = this.options.kafka.consumer({
+      groupId: this.options.group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 5_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.log.info({ topics }, 'consumer started');
+  }
+
+  /**
+   * Lets the message in progress on each partition finish, commits the offsets of the handled
+   * messages, and leaves the group.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    await this.deadLetterProducer?.disconnect();
+    this.consumer = undefined;
+    this.deadLetterProducer = undefined;
+    this.log.info('consumer stopped');
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    let lastHandled: string | undefined;
+    try {
+      for (const message of batch.messages) {
+        if (this.stopping || !payload.isRunning() || payload.isStale()) break;
+        await this.handleMessage(batch.topic, batch.partition, message);
+        payload.resolveOffset(message.offset);
+        lastHandled = message.offset;
+        await payload.heartbeat();
+      }
+    } catch (error) {
+      if (!(error instanceof StopRequested)) throw error;
+    } finally {
+      if (lastHandled !== undefined) {
+        const next = (BigInt(lastHandled) + 1n).toString();
+        await payload.commitOffsetsIfNecessary({
+          topics: [
+            { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
+          ],
+        });
+      }
+    }
+  }
+
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<void> {
+    const parent = extractTraceContext(message.headers);
+    const span = tracer.startSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.consumer.group.name': this.options.group,
+          'messaging.kafka.offset': Number(message.offset),
+          ...(message.key ? { 'messaging.kafka.message.key': message.key.toString() } : {}),
+        },
+      },
+      parent,
+    );
+    try {
+      await context.with(trace.setSpan(parent, span), () =>
+        this.handleWithRetries(topic, partition, message),
+      );
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async handleWithRetries(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.handleOnce(topic, partition, message, attempt);
+        return;
+      } catch (error) {
+        const final = !isRetryable(error) || attempt >= this.retry.maxAttempts;
+        const fields = { err: error, topic, partition, offset: message.offset, attempt };
+        if (final) {
+          this.log.warn(fields, 'message dead-lettered');
+          await this.deadLetter(topic, partition, message, error, attempt);
+          return;
+        }
+        const delayMs = Math.min(
+          this.retry.maxDelayMs,
+          this.retry.initialDelayMs * 2 ** (attempt - 1),
+        );
+        this.log.warn({ ...fields, delayMs }, 'message handling failed, retrying');
+        await this.pause(delayMs);
+      }
+    }
+  }
+
+  private async handleOnce(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    attempt: number,
+  ): Promise<void> {
+    const event = parseEvent(message.value);
+    const handler = this.options.handlers[event.type] as EventHandler<EventType> | undefined;
+    if (!handler) return;
+    const log = this.log.child({
+      eventId: event.id,
+      eventType: event.type,
+      orderId: event.subject,
+    });
+    const { db, group, source } = this.options;
+    await db.transaction(async (trx) => {
+      const claimed = await trx(MESSAGING_TABLES.inbox)
+        .insert({
+          consumer_group: group,
+          event_id: event.id,
+          event_type: event.type,
+          topic,
+          partition,
+          offset: message.offset,
+        })
+        .onConflict(['consumer_group', 'event_id'])
+        .ignore()
+        .returning('event_id');
+      if (claimed.length === 0) {
+        log.debug('duplicate event skipped');
+        return;
+      }
+      await handler(event, {
+        trx,
+        log,
+        publish: (input) => addToOutbox(trx, { ...input, source }),
+        delivery: { topic, partition, offset: message.offset, attempt },
+      });
+    });
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const producer = this.deadLetterProducer;
+    if (!producer) throw new StopRequested();
+    const deadLetter = buildDeadLetter({
+      group: this.options.group,
+      topic,
+      partition,
+      message,
+      error,
+      attempts,
+    });
+    const deadLetterTopic = this.prefix + deadLetter.topic;
+    try {
+      await producer.send({ topic: deadLetterTopic, acks: -1, messages: [deadLetter.message] });
+    } catch (sendError) {
+      // The message stays uncommitted and is retried with the batch; a missing topic shows here.
+      this.log.error({ err: sendError, deadLetterTopic }, 'dead-letter publish failed');
+      throw sendError;
+    }
+    try {
+      await this.options.onDeadLetter?.({
+        topic,
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        error,
+      });
+    } catch (hookError) {
+      this.log.error({ err: hookError, topic, offset: message.offset }, 'dead-letter hook failed');
+    }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    const step = 50;
+    for (let waited = 0; waited < ms; waited += step) {
+      if (this.stopping) throw new StopRequested();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(step, ms - waited)));
+    }
+  }
+}
+
+/**
+ * Decides whether a failed message is worth another attempt. Contract violations never are; an
+ * error that carries `retryable: false` (such as the service kit's AppError) is final; anything
+ * else, such as a lost database connection, is treated as transient.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ContractViolationError) return false;
+  if (error && typeof error === 'object' && 'retryable' in error) return Boolean(error.retryable);
+  return true;
+}

@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+/** Table names used by the outbox relay and the inbox. */
+export const MESSAGING_TABLES = { outbox: 'outbox_events', inbox: 'inbox_events' } as const;
+
+/**
+ * Creates the outbox and inbox tables. Each service calls this from its first knex migration,
+ * so the tables live in the service's own database beside its business tables.
+ */
+export async function createMessagingTables(knex: Knex): Promise<void> {
+  await knex.schema.createTable(MESSAGING_TABLES.outbox, (table) => {
+    // The bigserial id fixes publication order: the relay always sends the lowest pending ids first.
+    table.bigIncrements('id').primary();
+    table.uuid('event_id').notNullable().unique();
+    table.text('topic').notNullable();
+    table.text('message_key').notNullable();
+    table.jsonb('payload').notNullable();
+    table.jsonb('headers').notNullable().defaultTo('{}');
+    table.text('status').notNullable().defaultTo('pending');
+    table.integer('attempts').notNullable().defaultTo(0);
+    table.text('last_error');
+    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table.timestamp('sent_at', { useTz: true });
+  });
+  await knex.raw(
+    `CREATE INDEX outbox_events_pending_idx ON ${MESSAGING_TABLES.outbox} (id) WHERE status = 'pending'`,
+  );
+  await knex.raw(
+    `ALTER TABLE ${MESSAGING_TABLES.outbox} ADD CONSTRAINT outbox_events_status_check CHECK (status IN ('pending', 'sent'))`,
+  );
+
+  await knex.schema.createTable(MESSAGING_TABLES.inbox, (table) => {
+    table.text('consumer_group').notNullable();
+    table.text('event_id').notNullable();
+    table.text('event_type').notNullable();
+    table.text('topic').notNullable();
+    table.integer('partition').notNullable();
+    table.text('offset').notNullable();
+    table.timestamp('handled_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table.primary(['consumer_group', 'event_id']);
+  });
+}
+
+/** Drops the tables made by createMessagingTables; for a migration's `down`. */
+export async function dropMessagingTables(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists(MESSAGING_TABLES.inbox);
+  await knex.schema.dropTableIfExists(MESSAGING_TABLES.outbox);
+}

@@ -1,0 +1,247 @@
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { createPlatformProducer } from './kafka-producer.js';
+import { MESSAGING_TABLES } from './messaging-tables.js';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer.js';
+
+/** Tuning of the relay loop. */
+export const RELAY_DEFAULTS = {
+  batchSize: 500,
+  idleWaitMs: 250,
+  leaderRetryMs: 1_000,
+  maxBackoffMs: 5_000,
+  /** Sent rows older than this are deleted; consumers dedupe by event id, not by outbox row. */
+  sentRetentionHours: 24,
+} as const;
+
+export interface OutboxRelayOptions {
+  /** Name of the owning service; relays of one service elect one leader by this name. */
+  service: string;
+  db: Knex;
+  /** Connection string of the same database, for the leader lock and LISTEN connection. */
+  databaseUrl: string;
+  kafka: Kafka;
+  logger: Logger;
+  batchSize?: number;
+  idleWaitMs?: number;
+  /** Prepended to every topic name, so tests and tenants can share a broker. */
+  topicPrefix?: string;
+  /** Called after a batch reached Kafka and before it is marked sent; tests use it to crash there. */
+  onPublished?: (eventIds: string[]) => void | Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes outbox rows to Kafka in id order and marks them sent. One relay per service is the
+ * leader at a time (a PostgreSQL advisory lock), which keeps per-key order. A crash after
+ * publishing and before marking leaves the rows pending, so they are published again: delivery is
+ * at least once and consumers drop the duplicates by event id.
+ */
+export class OutboxRelay {
+  private readonly options: Required<Pick<OutboxRelayOptions, 'batchSize' | 'idleWaitMs'>> &
+    OutboxRelayOptions;
+  private readonly log: Logger;
+  private producer: Producer | undefined;
+  private listener: pg.Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  /** Set by a NOTIFY that arrived while no sleep was waiting, so the next sleep returns at once. */
+  private notified = false;
+  private failures = 0;
+
+  constructor(options: OutboxRelayOptions) {
+    this.options = {
+      batchSize: RELAY_DEFAULTS.batchSize,
+      idleWaitMs: RELAY_DEFAULTS.idleWaitMs,
+      ...options,
+    };
+    this.log = options.logger.child({ component: 'outbox-relay' });
+  }
+
+  /** Connects the producer and starts relaying in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.producer = createPlatformProducer(this.options.kafka);
+    await this.producer.connect();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in progress, then releases the leader lock and disconnects. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+    this.log.info('outbox relay stopped');
+  }
+
+  /** Publishes one batch of pending rows; returns how many were sent. Needs `start()` first. */
+  async publishBatch(): Promise<number> {
+    const producer = this.producer;
+    if (!producer) throw new Error('OutboxRelay.publishBatch called before start()');
+    const rows = (await this.options
+      .db(MESSAGING_TABLES.outbox)
+      .select('id', 'event_id', 'topic', 'message_key', 'payload', 'headers')
+      .where({ status: 'pending' })
+      .orderBy('id')
+      .limit(this.options.batchSize)) as OutboxRow[];
+    if (rows.length === 0) return 0;
+
+    const ids = rows.map((row) => row.id);
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: groupByTopic(rows, this.options.topicPrefix ?? ''),
+      });
+    } catch (error) {
+      await this.options
+        .db(MESSAGING_TABLES.outbox)
+        .whereIn('id', ids)
+        .update({ attempts: this.options.db.raw('attempts + 1'), last_error: errorText(error) });
+      throw error;
+    }
+    await this.options.onPublished?.(rows.map((row) => row.event_id));
+    await this.options
+      .db(MESSAGING_TABLES.outbox)
+      .whereIn('id', ids)
+      .update({
+        status: 'sent',
+        sent_at: this.options.db.fn.now(),
+        attempts: this.options.db.raw('attempts + 1'),
+        last_error: null,
+      });
+    return rows.length;
+  }
+
+  /** Deletes sent rows older than the retention period; returns how many were deleted. */
+  async deleteSentRows(
+    olderThanHours: number = RELAY_DEFAULTS.sentRetentionHours,
+  ): Promise<number> {
+    return this.options
+      .db(MESSAGING_TABLES.outbox)
+      .where({ status: 'sent' })
+      .andWhere(
+        'sent_at',
+        '<',
+        this.options.db.raw(`now() - make_interval(hours => ?)`, [olderThanHours]),
+      )
+      .delete();
+  }
+
+  private async run(): Promise<void> {
+    let lastCleanup = 0;
+    while (this.running) {
+      try {
+        if (!(await this.ensureLeader())) {
+          await this.sleep(RELAY_DEFAULTS.leaderRetryMs);
+          continue;
+        }
+        const sent = await this.publishBatch();
+        this.failures = 0;
+        if (Date.now() - lastCleanup > 3_600_000) {
+          lastCleanup = Date.now();
+          const deleted = await this.deleteSentRows();
+          if (deleted > 0) this.log.info({ deleted }, 'outbox sent rows deleted');
+        }
+        if (sent < this.options.batchSize) await this.sleep(this.options.idleWaitMs);
+      } catch (error) {
+        this.failures += 1;
+        const backoffMs = Math.min(RELAY_DEFAULTS.maxBackoffMs, 100 * 2 ** this.failures);
+        this.log.error({ err: error, attempt: this.failures, backoffMs }, 'outbox publish failed');
+        await this.dropListenerIfBroken();
+        await this.sleep(backoffMs);
+      }
+    }
+  }
+
+  /** Takes the service's advisory lock on the listener connection; true while this relay leads. */
+  private async ensureLeader(): Promise<boolean> {
+    if (this.listener) return true;
+    const client = new pg.Client({ connectionString: this.options.databaseUrl });
+    client.on('error', (error) =>
+      this.log.warn({ err: error }, 'outbox listener connection failed'),
+    );
+    await client.connect();
+    const lockName = `orderflow-outbox-relay:${this.options.service}`;
+    const result = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [lockName],
+    );
+    if (!result.rows[0]?.locked) {
+      await client.end();
+      return false;
+    }
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
+    await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    this.listener = client;
+    this.log.info({ service: this.options.service }, 'outbox relay is leader');
+    return true;
+  }
+
+  private async dropListenerIfBroken(): Promise<void> {
+    if (!this.listener) return;
+    try {
+      await this.listener.query('SELECT 1');
+    } catch {
+      await this.listener.end().catch(() => undefined);
+      this.listener = undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running || this.notified) {
+      this.notified = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.notified = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function groupByTopic(
+  rows: OutboxRow[],
+  topicPrefix: string,
+): Array<{ topic: string; messages: Message[] }> {
+  const byTopic = new Map<string, Message[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({
+      key: row.message_key,
+      value: typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload),
+      headers: row.headers,
+    });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic: topicPrefix + topic, messages }));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
