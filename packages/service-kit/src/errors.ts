@@ -4,6 +4,8 @@
  * provider adapters make the same decision from the same object.
  */
 
+import type { z } from 'zod';
+
 /** Base class for errors that the platform raises on purpose. */
 export class AppError extends Error {
   readonly code: string;
@@ -47,6 +49,7 @@ export interface FieldIssue {
   message: string;
 }
 
+/** A requested resource does not exist. The message names its kind and id. */
 export class NotFoundError extends AppError {
   constructor(what: string, id: string) {
     super('NOT_FOUND', `${what} ${id} was not found`, { statusCode: 404 });
@@ -82,8 +85,23 @@ export class ProviderError extends AppError {
     });
     this.provider = provider;
     this.customerMessage =
-      options.customerMessage ?? 'We could not complete this step right now. Please try again later.';
+      options.customerMessage ??
+      'We could not complete this step right now. Please try again later.';
   }
+}
+
+/**
+ * Converts a zod error from parsing a request or event into a `ValidationError`, with dotted
+ * paths such as `lines.0.quantity`. Use it only for input from a caller, because a zod error on
+ * data that the service produced itself is a fault, not a 400.
+ */
+export function validationErrorFromZod(error: z.ZodError): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    })),
+  );
 }
 
 /** Joins field issues into one message such as `lines.0.quantity: must be at least 1`. */

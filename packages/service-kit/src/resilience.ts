@@ -15,15 +15,33 @@ import { isRetryable } from './errors.js';
 /** Named limits for provider calls. Every timeout stays at or below 30 seconds. */
 export const PROVIDER_POLICY_PRESETS = {
   /** Payment calls carry idempotency keys, so retrying them cannot charge twice. */
-  payment: { timeoutMs: 15_000, maxAttempts: 3, breakerAfterFailures: 10, halfOpenAfterMs: 10_000, maxConcurrent: 32 },
-  standard: { timeoutMs: 10_000, maxAttempts: 3, breakerAfterFailures: 10, halfOpenAfterMs: 10_000, maxConcurrent: 32 },
+  payment: {
+    timeoutMs: 15_000,
+    maxAttempts: 3,
+    breakerAfterFailures: 10,
+    halfOpenAfterMs: 10_000,
+    maxConcurrent: 32,
+  },
+  standard: {
+    timeoutMs: 10_000,
+    maxAttempts: 3,
+    breakerAfterFailures: 10,
+    halfOpenAfterMs: 10_000,
+    maxConcurrent: 32,
+  },
 } as const;
 
+/** Limits of the call policy of one provider. `PROVIDER_POLICY_PRESETS` contains the usual ones. */
 export interface ProviderPolicyOptions {
+  /** Maximum time of one attempt, in milliseconds. */
   timeoutMs: number;
+  /** Attempts in total, the first one included. */
   maxAttempts: number;
+  /** Consecutive failed attempts that open the circuit breaker. */
   breakerAfterFailures: number;
+  /** Time an open breaker waits before it lets a trial call through, in milliseconds. */
   halfOpenAfterMs: number;
+  /** Calls in flight at once. Up to four times as many more wait in the bulkhead queue. */
   maxConcurrent: number;
 }
 

@@ -1,0 +1,150 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ProviderError, ValidationError, type FieldIssue } from './errors.js';
+
+/** The body of every error response. */
+export interface ErrorResponseBody {
+  error: {
+    code: string;
+    message: string;
+    requestId: string;
+    details?: Record<string, unknown>;
+  };
+}
+
+/**
+ * JSON Schema of `ErrorResponseBody`, for the error responses of route schemas, so that the
+ * OpenAPI document shows them.
+ */
+export const errorResponseSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'requestId'],
+      properties: {
+        code: { type: 'string', examples: ['VALIDATION_FAILED'] },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;
+
+const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/** Prefix of issue paths for each request part, by Fastify's name for it. Body fields have none. */
+const VALIDATION_PATH_PREFIX: Record<string, string> = {
+  body: '',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
+
+interface ErrorReply {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Installs the error and not-found handlers, which give every error response the
+ * `ErrorResponseBody` shape. Caller mistakes (4xx) are logged at warn. Faults are logged at error
+ * with the error as `err`, and an unknown error reaches the client only as a generic message.
+ */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const errorReply = toErrorReply(error);
+    logError(request, error, errorReply);
+    return sendError(request, reply, errorReply);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const errorReply = {
+      statusCode: 404,
+      code: 'ROUTE_NOT_FOUND',
+      message: `Route ${request.method} ${path} not found`,
+    };
+    request.log.warn({ code: errorReply.code, statusCode: 404 }, 'route not found');
+    return sendError(request, reply, errorReply);
+  });
+}
+
+function toErrorReply(error: FastifyError): ErrorReply {
+  if (error.validation !== undefined) {
+    const issues = error.validation.map((item) => toFieldIssue(item, error.validationContext));
+    const validationError = new ValidationError(issues);
+    return fromAppError(validationError);
+  }
+  if (error instanceof AppError) return fromAppError(error);
+
+  // Fastify's own errors for malformed requests (bad JSON, unsupported media type, body too
+  // large) carry an FST_ code and a 4xx status, and their messages are safe to return.
+  const statusCode = error.statusCode ?? 500;
+  const isFastifyError = typeof error.code === 'string' && error.code.startsWith('FST_');
+  if (isFastifyError && statusCode >= 400 && statusCode < 500) {
+    return { statusCode, code: error.code, message: error.message };
+  }
+  return { statusCode: 500, code: 'INTERNAL_ERROR', message: INTERNAL_ERROR_MESSAGE };
+}
+
+function fromAppError(error: AppError): ErrorReply {
+  if (error instanceof ValidationError) {
+    return {
+      statusCode: error.statusCode,
+      code: error.code,
+      message: error.message,
+      details: { issues: error.issues },
+    };
+  }
+  // A provider's own message may name hosts or internal codes, so clients get the sentence
+  // written for customers.
+  const message = error instanceof ProviderError ? error.customerMessage : error.message;
+  return { statusCode: error.statusCode, code: error.code, message, details: error.details };
+}
+
+type AjvError = NonNullable<FastifyError['validation']>[number];
+
+function toFieldIssue(item: AjvError, context: string | undefined): FieldIssue {
+  const segments = item.instancePath.split('/').slice(1).map(decodePointerSegment);
+  const missing = item.params.missingProperty;
+  if (item.keyword === 'required' && typeof missing === 'string') segments.push(missing);
+
+  const prefix = VALIDATION_PATH_PREFIX[context ?? 'body'] ?? context ?? '';
+  const path = [prefix, ...segments].filter((segment) => segment !== '').join('.');
+  const message = item.keyword === 'required' ? 'is required' : (item.message ?? 'is invalid');
+  return { path, message };
+}
+
+/** Undoes JSON Pointer escaping (RFC 6901): `~1` is `/` and `~0` is `~`. */
+function decodePointerSegment(segment: string): string {
+  return segment.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+function logError(request: FastifyRequest, error: Error, errorReply: ErrorReply): void {
+  const { statusCode, code } = errorReply;
+  if (statusCode < 500) {
+    request.log.warn({ code, statusCode, reason: errorReply.message }, 'request rejected');
+    return;
+  }
+  request.log.error({ err: error, code, statusCode }, 'request failed');
+}
+
+function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errorReply: ErrorReply,
+): FastifyReply {
+  const body: ErrorResponseBody = {
+    error: {
+      code: errorReply.code,
+      message: errorReply.message,
+      requestId: request.id,
+      ...(errorReply.details === undefined ? {} : { details: errorReply.details }),
+    },
+  };
+  return reply.code(errorReply.statusCode).send(body);
+}
