@@ -1,4 +1,6 @@
 import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
   ConsecutiveBreaker,
   ExponentialBackoff,
   TimeoutStrategy,
@@ -6,11 +8,12 @@ import {
   circuitBreaker,
   handleWhen,
   retry,
+  TaskCancelledError,
   timeout,
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { isRetryable } from './errors.js';
+import { AppError, ProviderError, isRetryable } from './errors.js';
 
 /** Named limits for provider calls. Every timeout stays at or below 30 seconds. */
 export const PROVIDER_POLICY_PRESETS = {
@@ -67,4 +70,66 @@ export function createProviderPolicy(options: ProviderPolicyOptions): IPolicy {
   const perAttemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
   const limit = bulkhead(options.maxConcurrent, options.maxConcurrent * 4);
   return wrap(limit, retryPolicy, breaker, perAttemptTimeout);
+}
+
+/**
+ * Runs one provider call under `policy` and turns what the policy itself throws into a
+ * retryable ProviderError: an attempt timed out, the circuit is open or the bulkhead is full.
+ * A ProviderError thrown by `call` passes through unchanged.
+ */
+export async function callWithPolicy<T>(
+  policy: IPolicy,
+  provider: string,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  try {
+    return await policy.execute(({ signal }) => call(signal));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw policyFailure(provider, error);
+  }
+}
+
+function policyFailure(provider: string, error: unknown): ProviderError {
+  if (error instanceof TaskCancelledError) {
+    return new ProviderError(provider, 'PROVIDER_TIMEOUT', `${provider} request timed out`, {
+      retryable: true,
+      statusCode: 504,
+      cause: error,
+    });
+  }
+  if (error instanceof BrokenCircuitError) {
+    return new ProviderError(
+      provider,
+      'PROVIDER_CIRCUIT_OPEN',
+      `${provider} calls are paused after repeated failures`,
+      {
+        retryable: true,
+        statusCode: 503,
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof BulkheadRejectedError) {
+    return new ProviderError(
+      provider,
+      'PROVIDER_OVERLOADED',
+      `too many ${provider} calls are in flight`,
+      {
+        retryable: true,
+        statusCode: 503,
+        cause: error,
+      },
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ProviderError(
+    provider,
+    'PROVIDER_UNAVAILABLE',
+    `${provider} request failed: ${reason}`,
+    {
+      retryable: true,
+      cause: error,
+    },
+  );
 }

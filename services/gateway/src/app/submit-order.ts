@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { checkoutOrderSchema, toContractIssues, type CheckoutOrder } from '@orderflow/contracts';
+import { addToOutbox } from '@orderflow/messaging';
+import { AppError, ValidationError } from '@orderflow/service-kit';
+import type { Knex } from 'knex';
+import { findOrder } from '../adapters/order-repository.js';
+import { findCardNumbers } from '../domain/card-number-guard.js';
+
+export const GATEWAY_EVENT_SOURCE = '/orderflow/gateway';
+
+/** Thrown when an order id is reused with a different body. */
+export class OrderConflictError extends AppError {
+  constructor(orderId: string) {
+    super(
+      'ORDER_ALREADY_EXISTS',
+      `order ${orderId} already exists with different content; use a new orderId`,
+      {
+        statusCode: 409,
+      },
+    );
+  }
+}
+
+/**
+ * Validates a checkout order, then records it and its `order.created` event in one transaction.
+ * Submitting the same order again is accepted without a second event; the same id with a
+ * different body is a conflict. Returns whether a new order was created.
+ */
+export async function submitOrder(
+  db: Knex,
+  body: unknown,
+): Promise<{ order: CheckoutOrder; created: boolean }> {
+  const cardPaths = findCardNumbers(body);
+  if (cardPaths.length > 0) {
+    throw new ValidationError(
+      cardPaths.map((path) => ({
+        path,
+        message:
+          'looks like a card number; send only the payment method token (pm_...) from the payment provider',
+      })),
+    );
+  }
+  const parsed = checkoutOrderSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError(toContractIssues(parsed.error));
+  const order = parsed.data;
+  const requestHash = createHash('sha256').update(JSON.stringify(order)).digest('hex');
+
+  return db.transaction(async (trx) => {
+    const inserted = await trx('orders')
+      .insert({
+        order_id: order.orderId,
+        intake: 'api',
+        customer_id: order.customer.id,
+        currency: order.currency,
+        subtotal_minor: order.totals.subtotalMinor,
+        request_hash: requestHash,
+      })
+      .onConflict('order_id')
+      .ignore()
+      .returning('order_id');
+    if (inserted.length === 0) {
+      const existing = await findOrder(trx, order.orderId);
+      if (existing?.request_hash !== requestHash) throw new OrderConflictError(order.orderId);
+      return { order, created: false };
+    }
+    await addToOutbox(trx, {
+      type: 'order.created',
+      source: GATEWAY_EVENT_SOURCE,
+      subject: order.orderId,
+      data: order,
+    });
+    return { order, created: true };
+  });
+}

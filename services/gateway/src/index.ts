@@ -1,0 +1,2 @@
+export { startGatewayService } from './gateway-service.js';
+export type { OrderView } from './app/order-view.js';

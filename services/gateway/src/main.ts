@@ -1,0 +1,3 @@
+import { startGatewayService } from './gateway-service.js';
+
+await startGatewayService();

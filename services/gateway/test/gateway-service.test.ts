@@ -1,0 +1,237 @@
+import {
+  EVENT_TYPES,
+  createEvent,
+  deadLetterTopic,
+  parseEvent,
+  serializeEvent,
+  type CheckoutOrder,
+} from '@orderflow/contracts';
+import { createPlatformProducer } from '@orderflow/messaging';
+import type { RunningService } from '@orderflow/service-kit';
+import {
+  createScratchDatabase,
+  createTestKafka,
+  createTopic,
+  deleteTopics,
+  uniqueName,
+  waitFor,
+  type ScratchDatabase,
+} from '@orderflow/test-support';
+import type { KafkaMessage } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayService } from '../src/index.js';
+
+function checkoutOrder(orderId: string): CheckoutOrder {
+  return {
+    orderId,
+    placedAt: '2021-06-01T09:30:00Z',
+    currency: 'USD',
+    shipMode: 'First Class',
+    customer: { id: 'DP-13000', email: 'dp-13000@example.com', phone: '+12025550106' },
+    shipTo: {
+      street: '798 Hillcrest Road',
+      city: 'Houston',
+      region: 'TX',
+      postalCode: '77095',
+      country: 'US',
+    },
+    lines: [
+      {
+        productId: 'OFF-PA-10000174',
+        name: 'Message Book',
+        quantity: 2,
+        discountRate: 0.2,
+        lineTotalMinor: 1645,
+      },
+    ],
+    totals: { subtotalMinor: 1645 },
+    payment: { paymentMethodId: 'pm_test_visa_4242' },
+  };
+}
+
+describe('gateway service', () => {
+  const kafka = createTestKafka('gateway-test');
+  const producer = createPlatformProducer(kafka);
+  const prefix = `${uniqueName('gw', '')}.`;
+  const topics = [...EVENT_TYPES, deadLetterTopic('gateway')].map((topic) => prefix + topic);
+  const published: KafkaMessage[] = [];
+  const reader = kafka.consumer({ groupId: `${prefix}reader` });
+  let database: ScratchDatabase;
+  let gateway: RunningService;
+
+  beforeAll(async () => {
+    for (const topic of topics) await createTopic(topic, 2);
+    database = await createScratchDatabase('gateway');
+    await producer.connect();
+    await reader.connect();
+    await reader.subscribe({
+      topics: [`${prefix}order.created`, `${prefix}dead-letter.gateway`],
+      fromBeginning: true,
+    });
+    await reader.run({ eachMessage: async ({ message }) => void published.push(message) });
+    gateway = await startGatewayService({
+      env: {
+        PORT: '0',
+        DATABASE_URL: database.url,
+        KAFKA_TOPIC_PREFIX: prefix,
+        LOG_LEVEL: 'silent',
+      },
+      ownsProcess: false,
+      tracing: false,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await reader.disconnect();
+    await producer.disconnect();
+    await database?.drop();
+    await deleteTopics(topics);
+  });
+
+  async function post(body: unknown) {
+    const response = await fetch(`${gateway.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  }
+
+  async function orderStatus(orderId: string) {
+    const response = await fetch(`${gateway.url}/v1/orders/${orderId}`);
+    return response.status === 200 ? ((await response.json()) as Record<string, any>) : undefined;
+  }
+
+  it('rejects a negative quantity with the field path', async () => {
+    const order = checkoutOrder('BAD-QTY-1');
+    order.lines[0]!.quantity = -3;
+    const { status, body } = await post(order);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details.issues).toEqual([
+      { path: 'lines.0.quantity', message: 'must be at least 1' },
+    ]);
+  });
+
+  it('rejects a card number without echoing it', async () => {
+    const order = checkoutOrder('BAD-CARD-1') as unknown as {
+      payment: { paymentMethodId: string };
+    };
+    order.payment.paymentMethodId = '4242424242424242';
+    const { status, body } = await post(order);
+    expect(status).toBe(400);
+    expect(body.error.details.issues[0].path).toBe('payment.paymentMethodId');
+    expect(JSON.stringify(body)).not.toContain('4242424242424242');
+  });
+
+  it('accepts an order and publishes order.created once', async () => {
+    const order = checkoutOrder('API-1');
+    const first = await post(order);
+    expect(first.status).toBe(202);
+    expect(first.body.href).toBe('/v1/orders/API-1');
+    const again = await post(order);
+    expect(again.status).toBe(200);
+
+    await waitFor(async () => (await orderStatus('API-1'))?.timeline.length === 1, {
+      timeoutMs: 20_000,
+      description: 'API-1 projected from its own event',
+    });
+    const view = await orderStatus('API-1');
+    expect(view?.status).toBe('processing');
+    expect(view?.intake).toBe('api');
+    const created = published.filter((message) => message.key?.toString() === 'API-1');
+    expect(created).toHaveLength(1);
+    expect(parseEvent(created[0]!.value).type).toBe('order.created');
+  });
+
+  it('rejects a reused order id with other content', async () => {
+    await post(checkoutOrder('API-2'));
+    const changed = checkoutOrder('API-2');
+    changed.customer.email = 'someone-else@example.com';
+    const { status, body } = await post(changed);
+    expect(status).toBe(409);
+    expect(body.error.code).toBe('ORDER_ALREADY_EXISTS');
+  });
+
+  it('tracks an order that checkout published straight to Kafka', async () => {
+    const event = createEvent({
+      type: 'order.created',
+      source: '/checkout',
+      subject: 'KAFKA-1',
+      data: checkoutOrder('KAFKA-1'),
+    });
+    await producer.send({
+      topic: `${prefix}order.created`,
+      messages: [{ key: 'KAFKA-1', value: serializeEvent(event) }],
+    });
+    await waitFor(async () => (await orderStatus('KAFKA-1')) !== undefined, {
+      timeoutMs: 20_000,
+      description: 'KAFKA-1 projected',
+    });
+    const view = await orderStatus('KAFKA-1');
+    expect(view?.intake).toBe('kafka');
+    expect(view?.timeline[0].summary).toBe('Order received: 1 line(s), 16.45 USD before tax');
+  });
+
+  it('shows an invalid Kafka order as rejected and dead-letters it', async () => {
+    const event = createEvent({
+      type: 'order.created',
+      source: '/checkout',
+      subject: 'KAFKA-BAD',
+      data: checkoutOrder('KAFKA-BAD'),
+    });
+    const invalid = { ...event, data: { ...event.data, currency: 'XYZ' } };
+    await producer.send({
+      topic: `${prefix}order.created`,
+      messages: [{ key: 'KAFKA-BAD', value: JSON.stringify(invalid) }],
+    });
+    const next = createEvent({
+      type: 'order.created',
+      source: '/checkout',
+      subject: 'KAFKA-2',
+      data: checkoutOrder('KAFKA-2'),
+    });
+    await producer.send({
+      topic: `${prefix}order.created`,
+      messages: [{ key: 'KAFKA-2', value: serializeEvent(next) }],
+    });
+
+    await waitFor(async () => (await orderStatus('KAFKA-BAD'))?.status === 'rejected', {
+      timeoutMs: 20_000,
+      description: 'KAFKA-BAD rejected',
+    });
+    const view = await orderStatus('KAFKA-BAD');
+    expect(view?.rejectionReason).toContain(
+      'data.currency: must be a supported ISO 4217 currency code',
+    );
+    expect(view?.settled).toBe(true);
+    await waitFor(async () => (await orderStatus('KAFKA-2')) !== undefined, {
+      timeoutMs: 20_000,
+      description: 'next order projected',
+    });
+    await waitFor(
+      () =>
+        published.some(
+          (message) =>
+            message.key?.toString() === 'KAFKA-BAD' && message.headers?.['dlq-error'] !== undefined,
+        ),
+      {
+        timeoutMs: 20_000,
+        description: 'dead letter of KAFKA-BAD',
+      },
+    );
+  });
+
+  it('serves its OpenAPI document and readiness', async () => {
+    const docs = (await (await fetch(`${gateway.url}/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(docs.openapi).toMatch(/^3\./);
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/{orderId}']),
+    );
+    expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,44 @@
+import type { EventHandlers } from '@orderflow/messaging';
+import { recordCheck } from '../adapters/payment-repository.js';
+import type { PaymentGateway } from '../domain/payment-ports.js';
+import { advancePayment } from './take-payment.js';
+
+/**
+ * Handlers of the payment service. Each records one input of the payment decision (the order,
+ * its tax, its fraud decision, its address check) and then tries to move the payment forward, so
+ * the order in which the four events arrive does not matter.
+ */
+export function paymentHandlers(gateway: PaymentGateway): EventHandlers {
+  return {
+    'order.created': async (event, ctx) => {
+      const order = event.data;
+      const row = await recordCheck(ctx.trx, order.orderId, {
+        order_received: true,
+        currency: order.currency,
+        subtotal_minor: order.totals.subtotalMinor,
+        payment_method_id: order.payment.paymentMethodId,
+      });
+      await advancePayment(row, gateway, ctx);
+    },
+    'tax.calculated': async (event, ctx) => {
+      const row = await recordCheck(ctx.trx, event.data.orderId, {
+        tax_minor: event.data.taxMinor,
+      });
+      await advancePayment(row, gateway, ctx);
+    },
+    'fraud.assessed': async (event, ctx) => {
+      const row = await recordCheck(ctx.trx, event.data.orderId, {
+        fraud_decision: event.data.decision,
+      });
+      await advancePayment(row, gateway, ctx);
+    },
+    'shipment.address_verified': async (event, ctx) => {
+      const row = await recordCheck(ctx.trx, event.data.orderId, { address_verified: true });
+      await advancePayment(row, gateway, ctx);
+    },
+    'shipment.address_rejected': async (event, ctx) => {
+      const row = await recordCheck(ctx.trx, event.data.orderId, { address_verified: false });
+      await advancePayment(row, gateway, ctx);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import { startPaymentService } from './payment-service.js';
+
+await startPaymentService();
