@@ -1,27 +1,60 @@
 import { fileURLToPath } from 'node:url';
-import { createEvent, parseEvent, serializeEvent, type CheckoutOrder, type EventType, type TypedEvent } from '@orderflow/contracts';
+import {
+  createEvent,
+  parseEvent,
+  serializeEvent,
+  type CheckoutOrder,
+  type EventType,
+  type TypedEvent,
+} from '@orderflow/contracts';
 import { EventConsumer, OutboxRelay, createPlatformProducer } from '@orderflow/messaging';
 import { startSandbox, type RunningSandbox } from '@orderflow/sandbox';
 import { openDatabase } from '@orderflow/service-kit';
-import { createScratchDatabase, createTestKafka, createTopic, deleteTopics, uniqueName, waitFor, type ScratchDatabase } from '@orderflow/test-support';
+import {
+  createScratchDatabase,
+  createTestKafka,
+  createTopic,
+  deleteTopics,
+  uniqueName,
+  waitFor,
+  type ScratchDatabase,
+} from '@orderflow/test-support';
 import type { Knex } from 'knex';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripeAdapter } from '../src/adapters/providers/stripe/stripe-adapter.js';
 import { paymentHandlers } from '../src/app/payment-handlers.js';
-import type { AuthorizeRequest, AuthorizeResult, PaymentGateway } from '../src/domain/payment-ports.js';
+import type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  PaymentGateway,
+} from '../src/domain/payment-ports.js';
 import { tokenizeTestCard } from '../src/index.js';
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const INPUTS = ['order.created', 'tax.calculated', 'fraud.assessed', 'shipment.address_verified', 'shipment.address_rejected'] as const;
-const OUTPUTS = ['payment.authorized', 'payment.captured', 'payment.failed', 'payment.authentication_required'] as const;
+const INPUTS = [
+  'order.created',
+  'tax.calculated',
+  'fraud.assessed',
+  'shipment.address_verified',
+  'shipment.address_rejected',
+] as const;
+const OUTPUTS = [
+  'payment.authorized',
+  'payment.captured',
+  'payment.failed',
+  'payment.authentication_required',
+] as const;
 
 /** The real Stripe adapter, made to fail once right after a successful authorization. */
 class CrashAfterAuthorize implements PaymentGateway {
   readonly authorizations: AuthorizeResult[] = [];
   private crashed = false;
 
-  constructor(private readonly inner: StripeAdapter, private readonly orderId: string) {}
+  constructor(
+    private readonly inner: StripeAdapter,
+    private readonly orderId: string,
+  ) {}
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const result = await this.inner.authorize(request);
@@ -58,9 +91,23 @@ describe('payment handlers', () => {
     for (const topic of topics) await createTopic(topic, 2);
     sandbox = await startSandbox({ port: 0 });
     scratch = await createScratchDatabase('payment');
-    db = await openDatabase({ url: scratch.url, migrationsDirectory: fileURLToPath(new URL('../migrations', import.meta.url)), logger });
-    gateway = new CrashAfterAuthorize(new StripeAdapter({ apiKey: 'sk_test_payment', baseUrl: sandbox.url }, logger), 'PAY-CRASH');
-    relay = new OutboxRelay({ service: 'payment', db, databaseUrl: scratch.url, kafka, logger, topicPrefix: prefix });
+    db = await openDatabase({
+      url: scratch.url,
+      migrationsDirectory: fileURLToPath(new URL('../migrations', import.meta.url)),
+      logger,
+    });
+    gateway = new CrashAfterAuthorize(
+      new StripeAdapter({ apiKey: 'sk_test_payment', baseUrl: sandbox.url }, logger),
+      'PAY-CRASH',
+    );
+    relay = new OutboxRelay({
+      service: 'payment',
+      db,
+      databaseUrl: scratch.url,
+      kafka,
+      logger,
+      topicPrefix: prefix,
+    });
     consumer = new EventConsumer({
       group: 'payment',
       source: '/orderflow/payment',
@@ -74,7 +121,9 @@ describe('payment handlers', () => {
     await producer.connect();
     await reader.connect();
     await reader.subscribe({ topics: OUTPUTS.map((topic) => prefix + topic), fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void emitted.push(parseEvent(message.value)) });
+    await reader.run({
+      eachMessage: async ({ message }) => void emitted.push(parseEvent(message.value)),
+    });
     await relay.start();
     await consumer.start();
   });
@@ -90,13 +139,24 @@ describe('payment handlers', () => {
     await deleteTopics(topics);
   });
 
-  async function publish<T extends EventType>(type: T, orderId: string, data: TypedEvent<T>['data']): Promise<TypedEvent<T>> {
+  async function publish<T extends EventType>(
+    type: T,
+    orderId: string,
+    data: TypedEvent<T>['data'],
+  ): Promise<TypedEvent<T>> {
     const event = createEvent({ type, source: 'test', subject: orderId, data });
-    await producer.send({ topic: prefix + type, messages: [{ key: orderId, value: serializeEvent(event) }] });
+    await producer.send({
+      topic: prefix + type,
+      messages: [{ key: orderId, value: serializeEvent(event) }],
+    });
     return event;
   }
 
-  async function placeOrder(orderId: string, card: string, address: 'verified' | 'rejected' = 'verified') {
+  async function placeOrder(
+    orderId: string,
+    card: string,
+    address: 'verified' | 'rejected' = 'verified',
+  ) {
     const paymentMethodId = await tokenizeTestCard(
       { apiKey: 'sk_test_payment', baseUrl: sandbox.url },
       { number: card, expMonth: 12, expYear: 2034, cvc: '123' },
@@ -107,8 +167,16 @@ describe('payment handlers', () => {
       currency: 'USD',
       shipMode: 'Standard Class',
       customer: { id: 'C-1', email: 'c-1@example.com' },
-      shipTo: { street: '1 Elm St', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' },
-      lines: [{ productId: 'P-1', name: 'Desk', quantity: 1, discountRate: 0, lineTotalMinor: 10_000 }],
+      shipTo: {
+        street: '1 Elm St',
+        city: 'Austin',
+        region: 'TX',
+        postalCode: '78701',
+        country: 'US',
+      },
+      lines: [
+        { productId: 'P-1', name: 'Desk', quantity: 1, discountRate: 0, lineTotalMinor: 10_000 },
+      ],
       totals: { subtotalMinor: 10_000 },
       payment: { paymentMethodId },
     };
@@ -122,18 +190,35 @@ describe('payment handlers', () => {
       source: 'provider',
       jurisdictions: [],
     });
-    await publish('fraud.assessed', orderId, { orderId, decision: 'approve', score: 0.05, reasons: [] });
+    await publish('fraud.assessed', orderId, {
+      orderId,
+      decision: 'approve',
+      score: 0.05,
+      reasons: [],
+    });
     if (address === 'rejected') {
-      return publish('shipment.address_rejected', orderId, { orderId, field: 'shipTo.postalCode', customerMessage: 'Fix it.' });
+      return publish('shipment.address_rejected', orderId, {
+        orderId,
+        field: 'shipTo.postalCode',
+        customerMessage: 'Fix it.',
+      });
     }
-    return publish('shipment.address_verified', orderId, { orderId, addressId: 'adr_1', country: 'US' });
+    return publish('shipment.address_verified', orderId, {
+      orderId,
+      addressId: 'adr_1',
+      country: 'US',
+    });
   }
 
-  const eventsOf = (orderId: string, type: string) => emitted.filter((event) => event.subject === orderId && event.type === type);
+  const eventsOf = (orderId: string, type: string) =>
+    emitted.filter((event) => event.subject === orderId && event.type === type);
 
   it('authorizes and captures the total with tax once every check passed', async () => {
     await placeOrder('PAY-OK', '4242424242424242');
-    await waitFor(() => eventsOf('PAY-OK', 'payment.captured').length === 1, { timeoutMs: 30_000, description: 'PAY-OK captured' });
+    await waitFor(() => eventsOf('PAY-OK', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'PAY-OK captured',
+    });
     const captured = eventsOf('PAY-OK', 'payment.captured')[0] as TypedEvent<'payment.captured'>;
     expect(captured.data.amountMinor).toBe(10_825);
     expect(eventsOf('PAY-OK', 'payment.authorized')).toHaveLength(1);
@@ -141,27 +226,47 @@ describe('payment handlers', () => {
 
   it('does not charge twice when the last check is redelivered', async () => {
     const last = await placeOrder('PAY-REDELIVER', '5555555555554444');
-    await waitFor(() => eventsOf('PAY-REDELIVER', 'payment.captured').length === 1, { timeoutMs: 30_000, description: 'captured' });
-    await producer.send({ topic: `${prefix}${last.type}`, messages: [{ key: 'PAY-REDELIVER', value: serializeEvent(last) }] });
+    await waitFor(() => eventsOf('PAY-REDELIVER', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'captured',
+    });
+    await producer.send({
+      topic: `${prefix}${last.type}`,
+      messages: [{ key: 'PAY-REDELIVER', value: serializeEvent(last) }],
+    });
     await placeOrder('PAY-MARKER', '4242424242424242');
-    await waitFor(() => eventsOf('PAY-MARKER', 'payment.captured').length === 1, { timeoutMs: 30_000, description: 'marker captured' });
-    const attempts = await db('payment_attempts').where({ order_id: 'PAY-REDELIVER', operation: 'authorize' });
+    await waitFor(() => eventsOf('PAY-MARKER', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'marker captured',
+    });
+    const attempts = await db('payment_attempts').where({
+      order_id: 'PAY-REDELIVER',
+      operation: 'authorize',
+    });
     expect(attempts).toHaveLength(1);
     expect(eventsOf('PAY-REDELIVER', 'payment.captured')).toHaveLength(1);
   });
 
   it('reuses the same payment intent after a crash between charge and commit', async () => {
     await placeOrder('PAY-CRASH', '4242424242424242');
-    await waitFor(() => eventsOf('PAY-CRASH', 'payment.captured').length === 1, { timeoutMs: 30_000, description: 'PAY-CRASH captured' });
+    await waitFor(() => eventsOf('PAY-CRASH', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'PAY-CRASH captured',
+    });
     expect(gateway.authorizations).toHaveLength(2);
     const [first, second] = gateway.authorizations as [AuthorizeResult, AuthorizeResult];
     expect(first.outcome).toBe('authorized');
-    expect(second.outcome === 'authorized' && second.paymentIntentId).toBe(first.outcome === 'authorized' && first.paymentIntentId);
+    expect(second.outcome === 'authorized' && second.paymentIntentId).toBe(
+      first.outcome === 'authorized' && first.paymentIntentId,
+    );
   });
 
   it('emits payment.failed with a plain-words reason for a declined card', async () => {
     await placeOrder('PAY-DECLINED', '4000000000009995');
-    await waitFor(() => eventsOf('PAY-DECLINED', 'payment.failed').length === 1, { timeoutMs: 30_000, description: 'declined' });
+    await waitFor(() => eventsOf('PAY-DECLINED', 'payment.failed').length === 1, {
+      timeoutMs: 30_000,
+      description: 'declined',
+    });
     const failed = eventsOf('PAY-DECLINED', 'payment.failed')[0] as TypedEvent<'payment.failed'>;
     expect(failed.data.declineCode).toBe('insufficient_funds');
     expect(failed.data.customerMessage).toMatch(/insufficient funds/i);
@@ -178,10 +283,15 @@ describe('payment handlers', () => {
 
   it('charges nothing when the address is rejected', async () => {
     await placeOrder('PAY-ADDRESS', '4242424242424242', 'rejected');
-    await waitFor(async () => (await db('payments').where({ order_id: 'PAY-ADDRESS' }).first())?.state === 'held_for_address', {
-      timeoutMs: 30_000,
-      description: 'order held for its address',
-    });
+    await waitFor(
+      async () =>
+        (await db('payments').where({ order_id: 'PAY-ADDRESS' }).first())?.state ===
+        'held_for_address',
+      {
+        timeoutMs: 30_000,
+        description: 'order held for its address',
+      },
+    );
     expect(await db('payment_attempts').where({ order_id: 'PAY-ADDRESS' })).toEqual([]);
   });
 });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { IllegalTransitionError, decideNextStep, idempotencyKey, transition, type PaymentChecks } from '../src/domain/payment-state.js';
+import {
+  IllegalTransitionError,
+  decideNextStep,
+  idempotencyKey,
+  transition,
+  type PaymentChecks,
+} from '../src/domain/payment-state.js';
 
-const allPassed: PaymentChecks = { orderReceived: true, taxMinor: 120, fraudDecision: 'approve', addressVerified: true };
+const allPassed: PaymentChecks = {
+  orderReceived: true,
+  taxMinor: 120,
+  fraudDecision: 'approve',
+  addressVerified: true,
+};
 
 describe('decideNextStep', () => {
   it('authorizes once every check passed', () => {
@@ -18,19 +29,34 @@ describe('decideNextStep', () => {
   });
 
   it('holds a bad address before anything else is known', () => {
-    expect(decideNextStep({ orderReceived: false, taxMinor: null, fraudDecision: null, addressVerified: false })).toEqual({
+    expect(
+      decideNextStep({
+        orderReceived: false,
+        taxMinor: null,
+        fraudDecision: null,
+        addressVerified: false,
+      }),
+    ).toEqual({
       kind: 'hold',
       state: 'held_for_address',
     });
   });
 
   it('blocks and reviews without waiting for tax', () => {
-    expect(decideNextStep({ ...allPassed, taxMinor: null, fraudDecision: 'block' })).toEqual({ kind: 'hold', state: 'blocked' });
-    expect(decideNextStep({ ...allPassed, taxMinor: null, fraudDecision: 'review' })).toEqual({ kind: 'hold', state: 'in_review' });
+    expect(decideNextStep({ ...allPassed, taxMinor: null, fraudDecision: 'block' })).toEqual({
+      kind: 'hold',
+      state: 'blocked',
+    });
+    expect(decideNextStep({ ...allPassed, taxMinor: null, fraudDecision: 'review' })).toEqual({
+      kind: 'hold',
+      state: 'in_review',
+    });
   });
 
   it('prefers the address hold over a fraud block', () => {
-    expect(decideNextStep({ ...allPassed, fraudDecision: 'block', addressVerified: false })).toEqual({
+    expect(
+      decideNextStep({ ...allPassed, fraudDecision: 'block', addressVerified: false }),
+    ).toEqual({
       kind: 'hold',
       state: 'held_for_address',
     });
@@ -47,16 +73,22 @@ describe('transition', () => {
   });
 
   it('rejects leaving a final state', () => {
-    expect(() => transition('blocked', 'authorized')).toThrow('payment cannot move from blocked to authorized');
+    expect(() => transition('blocked', 'authorized')).toThrow(
+      'payment cannot move from blocked to authorized',
+    );
   });
 });
 
 describe('idempotencyKey', () => {
   it('is stable for the same order, operation and amount', () => {
-    expect(idempotencyKey('US-1', 'authorize', 1234)).toBe(idempotencyKey('US-1', 'authorize', 1234));
+    expect(idempotencyKey('US-1', 'authorize', 1234)).toBe(
+      idempotencyKey('US-1', 'authorize', 1234),
+    );
   });
 
   it('differs when the amount changes', () => {
-    expect(idempotencyKey('US-1', 'capture', 1234)).not.toBe(idempotencyKey('US-1', 'capture', 1235));
+    expect(idempotencyKey('US-1', 'capture', 1234)).not.toBe(
+      idempotencyKey('US-1', 'capture', 1235),
+    );
   });
 });

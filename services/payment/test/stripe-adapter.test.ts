@@ -236,7 +236,7 @@ describe('StripeAdapter.authorize', () => {
     expect(second).toEqual(first);
   });
 
-  it('fails finally when a key is reused with another amount', async () => {
+  it('raises a final error for a reused key', async () => {
     const paymentMethodId = await tokenize('4242424242424242');
     const request = {
       orderId: 'order-key',

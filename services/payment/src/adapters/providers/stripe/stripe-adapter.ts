@@ -27,7 +27,7 @@ export interface AuthorizeRequest {
   currency: string;
   paymentMethodId: string;
   idempotencyKey: string;
-  /** Where the bank's 3-D Secure page sends the customer back; without it Stripe.js handles 3-D Secure. */
+  /** URL that the bank's 3-D Secure page returns the customer to. Without it, Stripe.js runs 3-D Secure. */
   returnUrl?: string;
   /** True when the customer is not present, so no 3-D Secure challenge can be shown. */
   offSession?: boolean;
@@ -84,7 +84,7 @@ function nextActionUrl(intent: Stripe.PaymentIntent): string | undefined {
   return typeof stripeJs === 'string' ? stripeJs : undefined;
 }
 
-/** Maps a PaymentIntent's status to the adapter's result; statuses outside the card flow are faults. */
+/** Maps a PaymentIntent's status to the adapter's result. Statuses outside the card flow are faults. */
 function toPaymentStatus(intent: Stripe.PaymentIntent): PaymentStatus {
   const paymentIntentId = intent.id;
   switch (intent.status) {
@@ -287,7 +287,7 @@ export class StripeAdapter {
     throw error;
   }
 
-  /** Cancels an uncaptured PaymentIntent and releases the authorization; canceling twice is harmless. */
+  /** Cancels an uncaptured PaymentIntent and releases the authorization. Canceling twice is harmless. */
   async cancel(request: {
     paymentIntentId: string;
     idempotencyKey: string;

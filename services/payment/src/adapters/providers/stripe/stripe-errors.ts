@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 
 const PROVIDER = 'stripe';
 
-/** Fields of a Stripe API error that the adapter reads; the SDK fills them from the response. */
+/** Fields of a Stripe API error that the adapter reads. The SDK fills them from the response. */
 export interface StripeErrorFields {
   type: string;
   statusCode?: number;
@@ -15,14 +15,14 @@ export interface StripeErrorFields {
   payment_intent?: { id: string; status: string; amount_received?: number };
 }
 
-/** Tells whether `error` came from the Stripe SDK (an API answer or a connection failure). */
+/** Tells whether `error` came from the Stripe SDK: an API error response or a connection failure. */
 export function isStripeError(
   error: unknown,
 ): error is Stripe.errors.StripeError & StripeErrorFields {
   return error instanceof Stripe.errors.StripeError;
 }
 
-/** Tells whether Stripe answered with a card error (402), which is a decline, not a fault. */
+/** Tells whether Stripe responded with a card error (402), which is a decline, not a fault. */
 export function isCardError(
   error: unknown,
 ): error is Stripe.errors.StripeCardError & StripeErrorFields {
@@ -31,7 +31,7 @@ export function isCardError(
 
 /**
  * Converts an SDK error into a `ProviderError`. Connection failures, 409 lock conflicts, 429 and
- * 5xx are retryable. Other 4xx answers are final, because the same request fails again.
+ * 5xx are retryable. Other 4xx responses are final, because the same request fails again.
  */
 export function toProviderError(error: unknown, operation: string): ProviderError {
   if (error instanceof ProviderError) return error;

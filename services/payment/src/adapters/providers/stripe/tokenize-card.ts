@@ -13,7 +13,7 @@ export interface TestCardDetails {
 
 /**
  * Creates a card PaymentMethod and returns its id (`pm_...`), as Stripe.js does in a browser.
- * The replay tool uses it to play the storefront; the payment service only ever sees the id.
+ * The replay tool uses it to play the storefront. The payment service only ever receives the id.
  * A card that Stripe rejects (wrong number, expiry or CVC) throws a final `ProviderError`
  * whose `customerMessage` says what to fix.
  *
