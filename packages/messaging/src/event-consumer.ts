@@ -35,6 +35,13 @@ export interface HandlerContext {
   log: Logger;
   /** Writes a new event to the outbox in this transaction, with this service as its source. */
   publish<T extends EventType>(input: Omit<NewEventInput<T>, 'source'>): Promise<TypedEvent<T>>;
+  /**
+   * Parks this event because an earlier event of the same subject (such as the order's
+   * `order.created`) has not been handled yet on its own topic. The handler should return after
+   * calling it. The consumer hands the event to its handler again, in the same transaction, right
+   * after the next event of that subject is handled, so the partition is never blocked waiting.
+   */
+  defer(reason: string): Promise<void>;
   delivery: { topic: string; partition: number; offset: string; attempt: number };
 }
 
@@ -72,6 +79,14 @@ export interface EventConsumerOptions {
   onDeadLetter?: (notice: DeadLetterNotice) => Promise<void>;
 }
 
+interface DeferredRow {
+  id: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  payload: unknown;
+}
+
 /** The consumer is stopping; the current message stays uncommitted and is redelivered later. */
 class StopRequested extends Error {}
 
@@ -106,7 +121,8 @@ export class EventConsumer {
     this.deadLetterProducer = createPlatformProducer(this.options.kafka);
     await this.deadLetterProducer.connect();
     this.consumer = this.options.kafka.consumer({
-      groupId: this.options.group,
+      // The prefix keeps a test's in-process service out of a running platform's group.
+      groupId: this.prefix + this.options.group,
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
@@ -230,18 +246,12 @@ export class EventConsumer {
     attempt: number,
   ): Promise<void> {
     const event = parseEvent(message.value);
-    const handler = this.options.handlers[event.type] as EventHandler<EventType> | undefined;
-    if (!handler) return;
-    const log = this.log.child({
-      eventId: event.id,
-      eventType: event.type,
-      orderId: event.subject,
-    });
-    const { db, group, source } = this.options;
-    await db.transaction(async (trx) => {
+    if (!this.options.handlers[event.type]) return;
+    const delivery = { topic, partition, offset: message.offset, attempt };
+    await this.options.db.transaction(async (trx) => {
       const claimed = await trx(MESSAGING_TABLES.inbox)
         .insert({
-          consumer_group: group,
+          consumer_group: this.options.group,
           event_id: event.id,
           event_type: event.type,
           topic,
@@ -252,16 +262,70 @@ export class EventConsumer {
         .ignore()
         .returning('event_id');
       if (claimed.length === 0) {
-        log.debug('duplicate event skipped');
+        this.log.debug({ eventId: event.id, eventType: event.type }, 'duplicate event skipped');
         return;
       }
-      await handler(event, {
-        trx,
-        log,
-        publish: (input) => addToOutbox(trx, { ...input, source }),
-        delivery: { topic, partition, offset: message.offset, attempt },
-      });
+      const deferred = await this.dispatch(trx, event, delivery);
+      if (!deferred) await this.releaseDeferred(trx, event.subject);
     });
+  }
+
+  /** Runs the handler of `event`; returns true when the handler deferred the event. */
+  private async dispatch(
+    trx: Knex.Transaction,
+    event: TypedEvent,
+    delivery: HandlerContext['delivery'],
+  ): Promise<boolean> {
+    const handler = this.options.handlers[event.type] as EventHandler<EventType>;
+    const log = this.log.child({
+      eventId: event.id,
+      eventType: event.type,
+      orderId: event.subject,
+    });
+    let deferred = false;
+    await handler(event, {
+      trx,
+      log,
+      publish: (input) => addToOutbox(trx, { ...input, source: this.options.source }),
+      defer: async (reason) => {
+        deferred = true;
+        await trx(MESSAGING_TABLES.deferred).insert({
+          consumer_group: this.options.group,
+          subject: event.subject,
+          event_id: event.id,
+          topic: delivery.topic,
+          partition: delivery.partition,
+          offset: delivery.offset,
+          payload: JSON.stringify(event),
+          reason,
+        });
+        log.info({ reason }, 'event deferred');
+      },
+      delivery,
+    });
+    return deferred;
+  }
+
+  /** Hands the events parked for `subject` to their handlers again, oldest first. */
+  private async releaseDeferred(trx: Knex.Transaction, subject: string): Promise<void> {
+    const parked = (await trx(MESSAGING_TABLES.deferred)
+      .where({ consumer_group: this.options.group, subject })
+      .delete()
+      .returning(['id', 'topic', 'partition', 'offset', 'payload'])) as DeferredRow[];
+    parked.sort((left, right) => Number(left.id) - Number(right.id));
+    for (const row of parked) {
+      const event = parseEvent(JSON.stringify(row.payload));
+      this.log.info(
+        { eventId: event.id, eventType: event.type, orderId: subject },
+        'deferred event released',
+      );
+      await this.dispatch(trx, event, {
+        topic: row.topic,
+        partition: row.partition,
+        offset: row.offset,
+        attempt: 1,
+      });
+    }
   }
 
   private async deadLetter(

@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 
 /** Table names used by the outbox relay and the inbox. */
-export const MESSAGING_TABLES = { outbox: 'outbox_events', inbox: 'inbox_events' } as const;
+export const MESSAGING_TABLES = {
+  outbox: 'outbox_events',
+  inbox: 'inbox_events',
+  deferred: 'deferred_events',
+} as const;
 
 /**
  * Creates the outbox and inbox tables. Each service calls this from its first knex migration,
@@ -39,10 +43,26 @@ export async function createMessagingTables(knex: Knex): Promise<void> {
     table.timestamp('handled_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.primary(['consumer_group', 'event_id']);
   });
+
+  // Events that arrived before the event they depend on; see HandlerContext.defer.
+  await knex.schema.createTable(MESSAGING_TABLES.deferred, (table) => {
+    table.bigIncrements('id').primary();
+    table.text('consumer_group').notNullable();
+    table.text('subject').notNullable();
+    table.text('event_id').notNullable();
+    table.text('topic').notNullable();
+    table.integer('partition').notNullable();
+    table.text('offset').notNullable();
+    table.jsonb('payload').notNullable();
+    table.text('reason').notNullable();
+    table.timestamp('deferred_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table.index(['consumer_group', 'subject']);
+  });
 }
 
 /** Drops the tables made by createMessagingTables; for a migration's `down`. */
 export async function dropMessagingTables(knex: Knex): Promise<void> {
+  await knex.schema.dropTableIfExists(MESSAGING_TABLES.deferred);
   await knex.schema.dropTableIfExists(MESSAGING_TABLES.inbox);
   await knex.schema.dropTableIfExists(MESSAGING_TABLES.outbox);
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEAD_LETTER_HEADERS,
   EventConsumer,
+  MESSAGING_TABLES,
   OutboxRelay,
   addToOutbox,
   createPlatformProducer,
@@ -30,7 +31,14 @@ import {
 } from './harness.js';
 
 const GROUP = 'consumer-test';
-const GROUPS = [GROUP, `${GROUP}-flaky`, `${GROUP}-perm`, `${GROUP}-restart`, `${GROUP}-trace`];
+const GROUPS = [
+  GROUP,
+  `${GROUP}-flaky`,
+  `${GROUP}-perm`,
+  `${GROUP}-restart`,
+  `${GROUP}-trace`,
+  `${GROUP}-defer`,
+];
 const TOPICS = [
   'order.created',
   'tax.calculated',
@@ -223,7 +231,8 @@ describe('event consumer', () => {
       async () => {
         await waitFor(
           async () =>
-            (await committedMessages(kafka, `${GROUP}-perm`, `${prefix}order.created`)) > 0,
+            (await committedMessages(kafka, `${prefix}${GROUP}-perm`, `${prefix}order.created`)) >
+            0,
           {
             timeoutMs: 20_000,
             description: 'offset committed past the permanent failure',
@@ -257,7 +266,7 @@ describe('event consumer', () => {
       },
       group,
     );
-    expect(await committedMessages(kafka, group, `${prefix}tax.calculated`)).toBe(5);
+    expect(await committedMessages(kafka, prefix + group, `${prefix}tax.calculated`)).toBe(5);
 
     handled.length = 0;
     await send('tax.calculated', serializeEvent(taxCalculated('RESTART-5')), 'RESTART-5');
@@ -272,6 +281,45 @@ describe('event consumer', () => {
       group,
     );
     expect(handled).toEqual(['RESTART-5']);
+  });
+
+  it('defers an event until the event it depends on was handled', async () => {
+    const handled: string[] = [];
+    await send('tax.calculated', serializeEvent(taxCalculated('DEFER-1')), 'DEFER-1');
+    await withConsumer(
+      {
+        'order.created': async (event, ctx) => {
+          if (event.data.orderId !== 'DEFER-1') return;
+          await ctx.trx('effects').insert({ event_id: event.id, order_id: event.data.orderId });
+          handled.push('order.created');
+        },
+        'tax.calculated': async (event, ctx) => {
+          if (event.data.orderId !== 'DEFER-1') return;
+          const order = await ctx.trx('effects').where({ order_id: 'DEFER-1' }).first();
+          if (!order) return ctx.defer('order not known yet');
+          handled.push('tax.calculated');
+        },
+      },
+      async () => {
+        await waitFor(
+          async () =>
+            (await database.db(MESSAGING_TABLES.deferred).where({ subject: 'DEFER-1' })).length ===
+            1,
+          {
+            timeoutMs: 20_000,
+            description: 'tax event parked',
+          },
+        );
+        await send('order.created', serializeEvent(orderCreated('DEFER-1')), 'DEFER-1');
+        await waitFor(() => handled.length === 2, {
+          timeoutMs: 20_000,
+          description: 'both events handled',
+        });
+      },
+      `${GROUP}-defer`,
+    );
+    expect(handled).toEqual(['order.created', 'tax.calculated']);
+    expect(await database.db(MESSAGING_TABLES.deferred).where({ subject: 'DEFER-1' })).toEqual([]);
   });
 
   it('continues the producer trace in the consumer span', async () => {

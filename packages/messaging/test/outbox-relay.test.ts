@@ -124,7 +124,7 @@ describe('outbox relay', () => {
     // The crashed relay and its successor each published all 40 events: 80 messages to finish.
     await waitFor(
       async () =>
-        (await committedMessages(kafka, 'crash-consumer', `${prefix}order.created`)) >= 80,
+        (await committedMessages(kafka, `${prefix}crash-consumer`, `${prefix}order.created`)) >= 80,
       {
         timeoutMs: 30_000,
         description: 'consumer commits all 80 deliveries',
