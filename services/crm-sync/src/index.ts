@@ -1,0 +1,1 @@
+export { startCrmSyncService } from './crm-sync-service.js';

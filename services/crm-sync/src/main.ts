@@ -1,0 +1,3 @@
+import { startCrmSyncService } from './crm-sync-service.js';
+
+await startCrmSyncService();

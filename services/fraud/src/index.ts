@@ -1,0 +1,1 @@
+export { startFraudService } from './fraud-service.js';

@@ -1,0 +1,3 @@
+import { startFraudService } from './fraud-service.js';
+
+await startFraudService();

@@ -1,0 +1,1 @@
+export { startNotificationService } from './notification-service.js';

@@ -1,0 +1,3 @@
+import { startNotificationService } from './notification-service.js';
+
+await startNotificationService();

@@ -1,0 +1,15 @@
+import type { EventHandlers } from '@orderflow/messaging';
+import type { Carrier, CarrierAddress } from '../domain/shipping-ports.js';
+import { buyLabel } from './buy-label.js';
+import { verifyShippingAddress } from './verify-address.js';
+
+/**
+ * Handlers of the shipping service: a new order gets its address verified, and a captured
+ * payment gets its label bought.
+ */
+export function shippingHandlers(carrier: Carrier, warehouse: CarrierAddress): EventHandlers {
+  return {
+    'order.created': (event, ctx) => verifyShippingAddress(event.data, carrier, ctx),
+    'payment.captured': (event, ctx) => buyLabel(event.data, carrier, warehouse, ctx),
+  };
+}

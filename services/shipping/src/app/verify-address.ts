@@ -1,0 +1,71 @@
+import type { CheckoutOrder } from '@orderflow/contracts';
+import type { HandlerContext } from '@orderflow/messaging';
+import { findShipment, insertShipment } from '../adapters/shipping-repository.js';
+import { estimateOrderWeightOz, parcelWeightOz } from '../domain/parcel-weight.js';
+import { addressCorrectionMessage, rejectedFieldPath } from '../domain/shipment-state.js';
+import type { Carrier } from '../domain/shipping-ports.js';
+
+/**
+ * Opens the order's shipment and has the carrier verify the ship-to address, then emits
+ * `shipment.address_verified` or `shipment.address_rejected`. A rejection is an expected outcome
+ * and is emitted; carrier faults are thrown so the message is retried. An order that already has
+ * a shipment is skipped.
+ */
+export async function verifyShippingAddress(
+  order: CheckoutOrder,
+  carrier: Carrier,
+  ctx: HandlerContext,
+): Promise<void> {
+  if (await findShipment(ctx.trx, order.orderId)) {
+    ctx.log.info('shipment already opened, skipped');
+    return;
+  }
+  const { orderId, shipTo } = order;
+  const estimatedWeightOz = estimateOrderWeightOz(order.lines);
+  const verification = await carrier.verifyAddress({
+    street: shipTo.street,
+    city: shipTo.city,
+    region: shipTo.region,
+    postalCode: shipTo.postalCode,
+    country: shipTo.country,
+    ...(shipTo.name ? { name: shipTo.name } : {}),
+    ...(order.customer.phone ? { phone: order.customer.phone } : {}),
+  });
+  const shipment = {
+    orderId,
+    shipTo,
+    shipMode: order.shipMode,
+    estimatedWeightOz,
+    parcelWeightOz: parcelWeightOz(estimatedWeightOz),
+  };
+
+  if (verification.verified) {
+    await insertShipment(ctx.trx, {
+      ...shipment,
+      status: 'address_verified',
+      addressId: verification.addressId,
+    });
+    await ctx.publish({
+      type: 'shipment.address_verified',
+      subject: orderId,
+      data: { orderId, addressId: verification.addressId, country: shipTo.country },
+    });
+    ctx.log.info({ country: shipTo.country, estimatedWeightOz }, 'shipping address verified');
+    return;
+  }
+
+  const field = rejectedFieldPath(verification.field);
+  const customerMessage = addressCorrectionMessage(verification.reason);
+  await insertShipment(ctx.trx, {
+    ...shipment,
+    status: 'address_rejected',
+    rejectedField: field,
+    rejectionMessage: customerMessage,
+  });
+  await ctx.publish({
+    type: 'shipment.address_rejected',
+    subject: orderId,
+    data: { orderId, field, customerMessage },
+  });
+  ctx.log.info({ country: shipTo.country, field }, 'shipping address rejected');
+}

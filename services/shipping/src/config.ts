@@ -1,0 +1,23 @@
+import { baseServiceConfig, eventServiceConfig } from '@orderflow/service-kit';
+import { z } from 'zod';
+
+export const shippingConfigSchema = z.object({
+  ...baseServiceConfig,
+  ...eventServiceConfig,
+  PORT: baseServiceConfig.PORT.default(8082),
+  /** EasyPost API key, sent as the HTTP Basic user. */
+  EASYPOST_API_KEY: z.string().min(1).default('EZTK_orderflow_sandbox'),
+  /** EasyPost API origin, such as https://api.easypost.com; unset means the sandbox at SANDBOX_URL. */
+  EASYPOST_BASE_URL: z.url().optional(),
+  /** Address that labels are bought from. The defaults describe a fictional warehouse. */
+  WAREHOUSE_NAME: z.string().min(1).default('Orderflow Fulfilment Center'),
+  WAREHOUSE_STREET: z.string().min(1).default('500 Commerce Drive'),
+  WAREHOUSE_CITY: z.string().min(1).default('Columbus'),
+  WAREHOUSE_REGION: z.string().min(1).default('OH'),
+  WAREHOUSE_POSTAL_CODE: z.string().min(1).default('43219'),
+  WAREHOUSE_COUNTRY: z.string().length(2).default('US'),
+  /** Phone number printed on labels; the default is in the 555-0100 to 555-0199 fiction range. */
+  WAREHOUSE_PHONE: z.string().min(1).default('+16145550100'),
+});
+
+export type ShippingConfig = z.output<typeof shippingConfigSchema>;

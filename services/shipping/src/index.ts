@@ -1,0 +1,1 @@
+export { startShippingService } from './shipping-service.js';

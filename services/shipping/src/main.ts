@@ -1,0 +1,3 @@
+import { startShippingService } from './shipping-service.js';
+
+await startShippingService();

@@ -1,0 +1,1 @@
+export { startTaxService } from './tax-service.js';

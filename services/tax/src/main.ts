@@ -1,0 +1,3 @@
+import { startTaxService } from './tax-service.js';
+
+await startTaxService();
