@@ -43,8 +43,15 @@ export async function createMessagingTables(knex: Knex): Promise<void> {
     table.timestamp('handled_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.primary(['consumer_group', 'event_id']);
   });
+}
 
-  // Events that arrived before the event they depend on; see HandlerContext.defer.
+/**
+ * Creates the table of events parked until the event they depend on was handled (see
+ * HandlerContext.defer). Services add it in their second migration, after
+ * createMessagingTables, so databases created before it existed get it too.
+ */
+export async function createDeferredEventsTable(knex: Knex): Promise<void> {
+  if (await knex.schema.hasTable(MESSAGING_TABLES.deferred)) return;
   await knex.schema.createTable(MESSAGING_TABLES.deferred, (table) => {
     table.bigIncrements('id').primary();
     table.text('consumer_group').notNullable();
