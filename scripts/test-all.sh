@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check and test of the repository: formatting, types, lint, unit tests and the
+# integration tests against a real Kafka broker and PostgreSQL. Starts the broker when none is
+# running on 127.0.0.1:19092 and stops it again at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/bootstrap.sh
+
+ensure_dependencies
+
+started_broker=false
+if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
+  bash infra/kafka/kafka.sh fetch
+  bash infra/kafka/kafka.sh start
+  started_broker=true
+fi
+stop_broker() {
+  if [[ "$started_broker" == true ]]; then bash infra/kafka/kafka.sh stop || true; fi
+}
+trap stop_broker EXIT
+bash infra/kafka/kafka.sh topics
+bash infra/postgres/setup-databases.sh --test
+
+pnpm exec prettier --check .
+pnpm exec turbo run typecheck lint --concurrency=2
+
+log=$(mktemp)
+status=0
+pnpm exec turbo run test --concurrency=1 2>&1 | tee "$log" || status=$?
+# vitest prints "Tests  N passed (M)" or "Tests  F failed | N passed (M)" per package.
+passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S*:test:\s+Tests\s' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S*:test:\s+Tests\s' | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+rm -f "$log"
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

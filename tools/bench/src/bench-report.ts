@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { formatLatencies } from '@orderflow/replay';
+import type { EndToEndFigures } from './end-to-end-bench.js';
+import type { RelayFigures } from './relay-bench.js';
+
+/** Targets printed beside the figures. */
+export const BENCH_TARGETS = {
+  ordersPerSecond: 100,
+  p99Ms: 2_000,
+  /** Minimum relay rate as a fraction of the bare producer's rate. */
+  relayRatio: 0.8,
+} as const;
+
+const KAFKA_SCRIPT = fileURLToPath(new URL('../../../infra/kafka/kafka.sh', import.meta.url));
+
+/** Returns the Kafka version that infra/kafka/kafka.sh pins, or `unknown`. */
+function pinnedKafkaVersion(): string {
+  try {
+    return /KAFKA_VERSION=([\w.-]+)/.exec(readFileSync(KAFKA_SCRIPT, 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Describes the machine: cores, memory, Node version and the pinned Kafka version. */
+export function machineLine(): string {
+  const gibibytes = Math.round(totalmem() / 2 ** 30);
+  return (
+    `machine: ${cpus().length} cores, ${gibibytes} GiB, Node ${process.versions.node}, ` +
+    `Kafka ${pinnedKafkaVersion()} (as pinned by infra/kafka/kafka.sh)`
+  );
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'NOT met';
+}
+
+/** Formats the end-to-end figures with the targets beside them. */
+export function formatEndToEnd(figures: EndToEndFigures, ratePerSecond: number): string[] {
+  const rate = figures.ordersPerSecond;
+  const p99 = figures.createdToCaptured.p99Ms;
+  const offered = ratePerSecond === 0 ? 'as fast as possible' : `${ratePerSecond} orders/s`;
+  const met =
+    rate !== undefined &&
+    rate >= BENCH_TARGETS.ordersPerSecond &&
+    p99 !== undefined &&
+    p99 < BENCH_TARGETS.p99Ms;
+  return [
+    `end to end (run ${figures.runId}): ${figures.sent} orders sent at ${offered}, ` +
+      `${figures.captured} captured`,
+    `  throughput: ${rate === undefined ? '-' : rate.toFixed(1)} orders/s ` +
+      '(captured orders from the first order.created to the last payment.captured)',
+    `  order.created to payment.captured: ${formatLatencies(figures.createdToCaptured)}`,
+    `  target: >= ${BENCH_TARGETS.ordersPerSecond} orders/s with p99 < ${BENCH_TARGETS.p99Ms} ms: ` +
+      verdict(met),
+  ];
+}
+
+/** Formats the relay figures with the target beside them. */
+export function formatRelay(figures: RelayFigures): string[] {
+  return [
+    `outbox relay vs bare kafkajs producer, ${figures.messageCount} messages:`,
+    `  relay: ${figures.relayMessagesPerSecond.toFixed(0)} messages/s`,
+    `  bare producer: ${figures.producerMessagesPerSecond.toFixed(0)} messages/s`,
+    `  ratio: ${(figures.ratio * 100).toFixed(0)}% ` +
+      `(target >= ${BENCH_TARGETS.relayRatio * 100}%: ${verdict(figures.ratio >= BENCH_TARGETS.relayRatio)})`,
+  ];
+}

@@ -1,0 +1,100 @@
+import {
+  checkGatewayReady,
+  connectOrderPublisher,
+  createCardTokenizer,
+  createOrderViewFetcher,
+  createProgressReporter,
+  newRunId,
+  readReplayOrders,
+  runReplay,
+  summarizeLatencies,
+  type LatencySummary,
+  type OrderResult,
+} from '@orderflow/replay';
+import { syntheticApprovedOrders } from './synthetic-orders.js';
+
+/** Settings of the end-to-end benchmark. */
+export interface EndToEndSettings {
+  orderCount: number;
+  /** Orders sent per second; 0 sends as fast as the cards can be tokenized. */
+  ratePerSecond: number;
+  ordersFile: string;
+  gatewayUrl: string;
+  kafkaBrokers: string[];
+  topicPrefix: string;
+  stripeApiKey: string;
+  stripeBaseUrl: string;
+  timeoutSeconds: number;
+}
+
+/** Figures of one end-to-end run. */
+export interface EndToEndFigures {
+  runId: string;
+  sent: number;
+  captured: number;
+  /** Captured orders per second, from the first `order.created` to the last `payment.captured`. */
+  ordersPerSecond: number | undefined;
+  createdToCaptured: LatencySummary;
+}
+
+/**
+ * Computes throughput and latency from replay results: captured orders divided by the time from
+ * the first `order.created` to the last `payment.captured`, and the percentiles of each order's
+ * time between the two. Orders that were not captured count in neither.
+ */
+export function endToEndFigures(runId: string, results: readonly OrderResult[]): EndToEndFigures {
+  let firstCreatedMs = Infinity;
+  let lastCapturedMs = -Infinity;
+  const latenciesMs: number[] = [];
+  for (const result of results) {
+    const capturedAfterMs = result.stageTimesMs['payment.captured'];
+    if (result.createdAt === null || capturedAfterMs === undefined) continue;
+    const createdMs = Date.parse(result.createdAt);
+    firstCreatedMs = Math.min(firstCreatedMs, createdMs);
+    lastCapturedMs = Math.max(lastCapturedMs, createdMs + capturedAfterMs);
+    latenciesMs.push(capturedAfterMs);
+  }
+  const spanMs = lastCapturedMs - firstCreatedMs;
+  return {
+    runId,
+    sent: results.filter((result) => result.createdAt !== null).length,
+    captured: latenciesMs.length,
+    ordersPerSecond: spanMs > 0 ? (latenciesMs.length * 1000) / spanMs : undefined,
+    createdToCaptured: summarizeLatencies(latenciesMs),
+  };
+}
+
+/**
+ * Sends synthetic approved orders through a running platform with the replay's code and
+ * measures them through the gateway's stage times.
+ */
+export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndToEndFigures> {
+  await checkGatewayReady(settings.gatewayUrl);
+  const runId = newRunId().replace(/^r/, 'b');
+  const dataSet = await readReplayOrders(settings.ordersFile, { runId });
+  const orders = syntheticApprovedOrders(dataSet.orders, settings.orderCount);
+  const publisher = await connectOrderPublisher({
+    brokers: settings.kafkaBrokers,
+    topicPrefix: settings.topicPrefix,
+    clientId: 'orderflow-bench',
+  });
+  try {
+    const results = await runReplay({
+      orders,
+      runId,
+      tokenizeCard: createCardTokenizer({
+        apiKey: settings.stripeApiKey,
+        baseUrl: settings.stripeBaseUrl,
+      }),
+      publisher,
+      fetchOrderViews: createOrderViewFetcher(settings.gatewayUrl),
+      progress: createProgressReporter(),
+      timeoutSeconds: settings.timeoutSeconds,
+      ratePerSecond: settings.ratePerSecond || undefined,
+      warn: (message) => console.error(`warning: ${message}`),
+    });
+    return endToEndFigures(runId, results);
+  } finally {
+    await publisher.close();
+  }
+}

@@ -1,0 +1,13 @@
+export * from './card-tokenizer.js';
+export * from './checkout-conversion.js';
+export * from './gateway-client.js';
+export * from './order-publisher.js';
+export * from './outcome.js';
+export * from './progress-reporter.js';
+export * from './read-orders.js';
+export * from './replay-order.js';
+export * from './replay-run.js';
+export * from './replay-summary.js';
+export * from './result-report.js';
+export * from './statistics.js';
+export { DEFAULT_ORDERS_FILE } from './replay-options.js';
