@@ -27,9 +27,15 @@ pnpm exec turbo run typecheck lint --concurrency=2
 log=$(mktemp)
 status=0
 pnpm exec turbo run test --concurrency=1 2>&1 | tee "$log" || status=$?
-# vitest prints "Tests  N passed (M)" or "Tests  F failed | N passed (M)" per package.
-passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S*:test:\s+Tests\s' | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\S*:test:\s+Tests\s' | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+# vitest prints "Tests  N passed (M)" or "Tests  F failed | N passed (M)" per package; awk
+# sums them without failing when a count is absent.
+count_tests() {
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | awk -v word="$1" '
+    /:test: +Tests / { for (i = 2; i <= NF; i++) if ($i == word) sum += $(i - 1) }
+    END { print sum + 0 }'
+}
+passed=$(count_tests passed)
+failed=$(count_tests failed)
 rm -f "$log"
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

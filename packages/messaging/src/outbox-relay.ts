@@ -93,17 +93,64 @@ export class OutboxRelay {
 
   /** Publishes one batch of pending rows; returns how many were sent. Needs `start()` first. */
   async publishBatch(): Promise<number> {
-    const producer = this.producer;
-    if (!producer) throw new Error('OutboxRelay.publishBatch called before start()');
-    const rows = (await this.options
+    const rows = await this.fetchPending();
+    if (rows.length === 0) return 0;
+    await this.send(rows);
+    await this.markSent(rows);
+    return rows.length;
+  }
+
+  /**
+   * Publishes pending rows until none are left, overlapping the database work with Kafka: the
+   * next batch is read while the current one is sent, and a batch is marked sent while the next
+   * one is sent. Batches still go out one at a time and in id order. Returns how many were sent.
+   */
+  async drain(): Promise<number> {
+    let rows = await this.fetchPending();
+    let marking: Promise<void> = Promise.resolve();
+    let total = 0;
+    while (rows.length > 0) {
+      const full = rows.length === this.options.batchSize;
+      const [sent, next] = await Promise.allSettled([
+        this.send(rows),
+        full ? this.fetchPending(rows[rows.length - 1]!.id) : Promise.resolve([]),
+      ]);
+      if (sent.status === 'rejected') {
+        await marking;
+        throw sent.reason;
+      }
+      await marking;
+      marking = this.markSent(rows);
+      total += rows.length;
+      if (next.status === 'rejected') break;
+      rows = this.running ? next.value : [];
+    }
+    await marking;
+    return total;
+  }
+
+  private async fetchPending(afterId?: string): Promise<OutboxRow[]> {
+    const query = this.options
       .db(MESSAGING_TABLES.outbox)
-      .select('id', 'event_id', 'topic', 'message_key', 'payload', 'headers')
+      // Text, not jsonb: the payload goes to Kafka as it was written, without a parse.
+      .select(
+        'id',
+        'event_id',
+        'topic',
+        'message_key',
+        this.options.db.raw('payload::text AS payload'),
+        'headers',
+      )
       .where({ status: 'pending' })
       .orderBy('id')
-      .limit(this.options.batchSize)) as OutboxRow[];
-    if (rows.length === 0) return 0;
+      .limit(this.options.batchSize);
+    if (afterId !== undefined) query.andWhere('id', '>', afterId);
+    return (await query) as OutboxRow[];
+  }
 
-    const ids = rows.map((row) => row.id);
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new Error('OutboxRelay used before start()');
     try {
       await producer.sendBatch({
         acks: -1,
@@ -112,21 +159,29 @@ export class OutboxRelay {
     } catch (error) {
       await this.options
         .db(MESSAGING_TABLES.outbox)
-        .whereIn('id', ids)
+        .whereIn(
+          'id',
+          rows.map((row) => row.id),
+        )
         .update({ attempts: this.options.db.raw('attempts + 1'), last_error: errorText(error) });
       throw error;
     }
     await this.options.onPublished?.(rows.map((row) => row.event_id));
+  }
+
+  private async markSent(rows: OutboxRow[]): Promise<void> {
     await this.options
       .db(MESSAGING_TABLES.outbox)
-      .whereIn('id', ids)
+      .whereIn(
+        'id',
+        rows.map((row) => row.id),
+      )
       .update({
         status: 'sent',
         sent_at: this.options.db.fn.now(),
         attempts: this.options.db.raw('attempts + 1'),
         last_error: null,
       });
-    return rows.length;
   }
 
   /** Deletes sent rows older than the retention period; returns how many were deleted. */
@@ -152,7 +207,7 @@ export class OutboxRelay {
           await this.sleep(RELAY_DEFAULTS.leaderRetryMs);
           continue;
         }
-        const sent = await this.publishBatch();
+        const sent = await this.drain();
         this.failures = 0;
         if (Date.now() - lastCleanup > 3_600_000) {
           lastCleanup = Date.now();

@@ -223,6 +223,15 @@ describe('gateway service', () => {
     );
   });
 
+  it('returns several orders at once and skips unknown ids', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders?ids=API-1,KAFKA-1,NO-SUCH-ORDER`);
+    const body = (await response.json()) as {
+      orders: Array<{ orderId: string; timeline: unknown[] }>;
+    };
+    expect(body.orders.map((order) => order.orderId).sort()).toEqual(['API-1', 'KAFKA-1']);
+    expect(body.orders.every((order) => order.timeline.length > 0)).toBe(true);
+  });
+
   it('serves its OpenAPI document and readiness', async () => {
     const docs = (await (await fetch(`${gateway.url}/docs/json`)).json()) as {
       openapi: string;

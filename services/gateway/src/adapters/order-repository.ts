@@ -79,8 +79,29 @@ export async function findOrder(db: Knex, orderId: string): Promise<OrderRow | u
 }
 
 export async function findTimeline(db: Knex, orderId: string): Promise<TimelineRow[]> {
-  return (await db('order_timeline')
-    .select('event_type', 'occurred_at', 'summary')
-    .where({ order_id: orderId })
-    .orderBy([{ column: 'occurred_at' }, { column: 'id' }])) as TimelineRow[];
+  return (await findTimelines(db, [orderId])).get(orderId) ?? [];
+}
+
+export async function findOrders(db: Knex, orderIds: readonly string[]): Promise<OrderRow[]> {
+  return (await db('orders').whereIn('order_id', orderIds)) as OrderRow[];
+}
+
+/** Timelines of several orders, read in one query and keyed by order id. */
+export async function findTimelines(
+  db: Knex,
+  orderIds: readonly string[],
+): Promise<Map<string, TimelineRow[]>> {
+  const rows = (await db('order_timeline')
+    .select('order_id', 'event_type', 'occurred_at', 'summary')
+    .whereIn('order_id', orderIds)
+    .orderBy([{ column: 'occurred_at' }, { column: 'id' }])) as Array<
+    TimelineRow & { order_id: string }
+  >;
+  const byOrder = new Map<string, TimelineRow[]>();
+  for (const row of rows) {
+    const list = byOrder.get(row.order_id) ?? [];
+    list.push({ event_type: row.event_type, occurred_at: row.occurred_at, summary: row.summary });
+    byOrder.set(row.order_id, list);
+  }
+  return byOrder;
 }

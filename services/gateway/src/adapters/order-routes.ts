@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { loadOrderView } from '../app/order-view.js';
+import { loadOrderView, loadOrderViews } from '../app/order-view.js';
 import { submitOrder } from '../app/submit-order.js';
 import { ORDER_STATUSES } from '../domain/order-status.js';
 
@@ -139,8 +139,7 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
           },
         ]);
       }
-      const views = await Promise.all(ids.map((id) => loadOrderView(db, id)));
-      return { orders: views.filter((view) => view !== undefined) };
+      return { orders: await loadOrderViews(db, ids) };
     },
   );
 }

@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import { findOrder, findTimeline, type OrderRow } from '../adapters/order-repository.js';
+import {
+  findOrder,
+  findOrders,
+  findTimeline,
+  findTimelines,
+  type OrderRow,
+  type TimelineRow,
+} from '../adapters/order-repository.js';
 import {
   deriveStatus,
   isSettled,
@@ -43,7 +50,19 @@ function factsOf(row: OrderRow): OrderFacts {
 export async function loadOrderView(db: Knex, orderId: string): Promise<OrderView | undefined> {
   const row = await findOrder(db, orderId);
   if (!row) return undefined;
-  const timeline = await findTimeline(db, orderId);
+  return toView(row, await findTimeline(db, orderId));
+}
+
+/** Builds the views of several orders with two queries; unknown ids are left out. */
+export async function loadOrderViews(db: Knex, orderIds: readonly string[]): Promise<OrderView[]> {
+  const [rows, timelines] = await Promise.all([
+    findOrders(db, orderIds),
+    findTimelines(db, orderIds),
+  ]);
+  return rows.map((row) => toView(row, timelines.get(row.order_id) ?? []));
+}
+
+function toView(row: OrderRow, timeline: TimelineRow[]): OrderView {
   const facts = factsOf(row);
   const status = deriveStatus(facts);
   const created = timeline.find((entry) => entry.event_type === 'order.created');
