@@ -18,7 +18,8 @@ export async function createMessagingTables(knex: Knex): Promise<void> {
     table.uuid('event_id').notNullable().unique();
     table.text('topic').notNullable();
     table.text('message_key').notNullable();
-    table.jsonb('payload').notNullable();
+    // Text, not jsonb: the relay sends the serialized envelope as it is and never queries into it.
+    table.text('payload').notNullable();
     table.jsonb('headers').notNullable().defaultTo('{}');
     table.text('status').notNullable().defaultTo('pending');
     table.integer('attempts').notNullable().defaultTo(0);
