@@ -143,7 +143,8 @@ on_exit() {
 
 start_broker() {
   local kafka=$REPO_ROOT/infra/kafka/kafka.sh
-  if [[ ! -f $BROKER_MARKER ]] && bash "$kafka" status >/dev/null 2>&1; then
+  # Any broker serving the address is reused, whichever checkout's run folder started it.
+  if [[ ! -f $BROKER_MARKER ]] && node "$REPO_ROOT/infra/kafka/probe-broker.mjs" "$KAFKA_BROKERS_ADDRESS" >/dev/null 2>&1; then
     log "using the Kafka broker that is already running on $KAFKA_BROKERS_ADDRESS (left running)"
   else
     mkdir -p "$PID_DIR"

@@ -9,7 +9,8 @@ source scripts/lib/bootstrap.sh
 ensure_dependencies
 
 started_broker=false
-if ! bash infra/kafka/kafka.sh status >/dev/null 2>&1; then
+# A broker already serving 127.0.0.1:19092 (this checkout's or another one's) is reused.
+if ! node infra/kafka/probe-broker.mjs 127.0.0.1:19092 >/dev/null 2>&1; then
   bash infra/kafka/kafka.sh fetch
   bash infra/kafka/kafka.sh start
   started_broker=true
