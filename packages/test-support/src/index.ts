@@ -6,3 +6,4 @@ export * from './quiet-kafka-logger.js';
 export * from './topics.js';
 export * from './unique-name.js';
 export * from './wait-for.js';
+export * from './service-test-bed.js';

@@ -4,7 +4,7 @@ import { PROVIDER_POLICY_PRESETS, type RunningService } from '@orderflow/service
 import { waitFor } from '@orderflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFraudService } from '../src/index.js';
-import { ServiceTestBed } from './harness.js';
+import { ServiceTestBed } from '@orderflow/test-support';
 
 /** Builds an ordinary order: example.com email, no client IP, billed and shipped in the US. */
 function ordinaryOrder(orderId: string, customerId = `C-${orderId}`): CheckoutOrder {

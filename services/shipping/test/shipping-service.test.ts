@@ -3,7 +3,7 @@ import { startSandbox, type RunningSandbox } from '@orderflow/sandbox';
 import { PROVIDER_POLICY_PRESETS, type RunningService } from '@orderflow/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShippingService } from '../src/index.js';
-import { ServiceTestBed } from './harness.js';
+import { ServiceTestBed } from '@orderflow/test-support';
 
 /** Builds an order shipped to Houston, with one Technology and two Office Supplies items. */
 function usOrder(orderId: string): CheckoutOrder {

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseEvent, serializeEvent, type EventType, type TypedEvent } from '@orderflow/contracts';
-import {
-  createScratchDatabase,
-  createTestKafka,
-  createTopic,
-  deleteTopics,
-  kafkaBrokers,
-  waitFor,
-  type ScratchDatabase,
-} from '@orderflow/test-support';
+import { createScratchDatabase, type ScratchDatabase } from './databases.js';
+import { createTestKafka, kafkaBrokers } from './kafka-client.js';
+import { createTopic, deleteTopics } from './topics.js';
+import { waitFor } from './wait-for.js';
 import type { Consumer, Producer } from 'kafkajs';
 import knex, { type Knex } from 'knex';
 
