@@ -132,7 +132,7 @@ export class OutboxRelay {
   private async fetchPending(afterId?: string): Promise<OutboxRow[]> {
     const query = this.options
       .db(MESSAGING_TABLES.outbox)
-      // Text, not jsonb: the payload goes to Kafka as it was written, without a parse.
+      // The cast reads outboxes whose payload column is still jsonb the same as text ones.
       .select(
         'id',
         'event_id',

@@ -17,7 +17,7 @@ import {
 export interface OrderView {
   orderId: string;
   status: OrderStatus;
-  /** True once the outcome is final and the customer was told. */
+  /** True once the outcome is final and the customer was notified. */
   settled: boolean;
   intake: string;
   customerMessage: string | null;
