@@ -47,7 +47,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'fraud',
     port: 8084,
-    providerEnv: ['SIFT_API_KEY', 'SIFT_ACCOUNT_ID', 'SIFT_BASE_URL'],
+    providerEnv: ['SIFT_API_KEY', 'SIFT_BASE_URL'],
     settingsEnv: [],
   },
   {
