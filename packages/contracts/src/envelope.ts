@@ -73,6 +73,13 @@ export interface NewEventInput<T extends EventType> {
   tracestate?: string;
 }
 
+/** The envelope's subject must be the order its data describes, since it is the partition key. */
+function subjectMismatch(subject: string, data: unknown): ContractIssue | undefined {
+  const orderId = (data as { orderId?: unknown } | null)?.orderId;
+  if (typeof orderId !== 'string' || orderId === subject) return undefined;
+  return { path: 'subject', message: 'must equal data.orderId, the order the event describes' };
+}
+
 /**
  * Builds a validated envelope for a new event. Throws ContractViolationError when the data does
  * not match the schema, so an invalid event never reaches an outbox.
@@ -84,6 +91,8 @@ export function createEvent<T extends EventType>(input: NewEventInput<T>): Typed
   const entry = EVENT_CATALOG[input.type];
   const parsed = entry.schema.safeParse(input.data);
   if (!parsed.success) throw new ContractViolationError(toContractIssues(parsed.error, 'data'));
+  const mismatch = subjectMismatch(input.subject, parsed.data);
+  if (mismatch) throw new ContractViolationError([mismatch]);
   const event: TypedEvent<T> = {
     specversion: '1.0',
     id: input.id ?? randomUUID(),
@@ -131,6 +140,8 @@ export function parseEvent(value: Buffer | string | null): TypedEvent {
   }
   const data = entry.schema.safeParse(envelope.data.data);
   if (!data.success) throw new ContractViolationError(toContractIssues(data.error, 'data'));
+  const mismatch = subjectMismatch(envelope.data.subject, data.data);
+  if (mismatch) throw new ContractViolationError([mismatch]);
   return { ...envelope.data, type, data: data.data } as TypedEvent;
 }
 

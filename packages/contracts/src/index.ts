@@ -7,3 +7,4 @@ export * from './asyncapi.js';
 export * from './compatibility.js';
 export { FRAUD_DECISIONS } from './events/fraud-assessed.js';
 export { NOTIFICATION_CHANNELS } from './events/notification-sent.js';
+export * from './text-safety.js';

@@ -59,3 +59,52 @@ describe('checkout order', () => {
     expect(issuesOf(order).map((issue) => issue.path)).toContain('customer.email');
   });
 });
+
+describe('unsafe text in a checkout order', () => {
+  const cases: Array<[string, (order: ReturnType<typeof validOrder>) => void, string]> = [
+    [
+      'a card number inside a name',
+      (o) => (o.shipTo.name = 'pay with 4242 4242 4242 4242 thanks'),
+      'shipTo.name',
+    ],
+    ['a dotted card number', (o) => (o.shipTo.street = '4242.4242.4242.4242'), 'shipTo.street'],
+    [
+      'full-width digits',
+      (o) => (o.shipTo.street = '４２４２４２４２４２４２４２４２'),
+      'shipTo.street',
+    ],
+    ['a card number in the order id', (o) => (o.orderId = 'BRK-4242424242424242'), 'orderId'],
+    [
+      'a card number in the email',
+      (o) => (o.customer.email = '4242424242424242@example.com'),
+      'customer.email',
+    ],
+    ['a NUL character', (o) => (o.lines[0]!.name = 'a\u0000b'), 'lines.0.name'],
+    ['an unpaired surrogate', (o) => (o.lines[0]!.name = 'a\ud800b'), 'lines.0.name'],
+  ];
+
+  it.each(cases)('rejects %s', (_name, breakOrder, path) => {
+    const order = validOrder();
+    breakOrder(order);
+    const issues = issuesOf(order);
+    expect(issues.map((issue) => issue.path)).toContain(path);
+    expect(JSON.stringify(issues)).not.toMatch(/4242/);
+  });
+
+  it('accepts phone numbers, postal codes and product ids', () => {
+    expect(issuesOf(validOrder())).toEqual([]);
+  });
+
+  it('rejects an order without a charge', () => {
+    const order = validOrder();
+    order.lines = [{ ...order.lines[0]!, lineTotalMinor: 0 }];
+    order.totals.subtotalMinor = 0;
+    expect(issuesOf(order).map((issue) => issue.path)).toContain('totals.subtotalMinor');
+  });
+
+  it('does not repeat an invalid currency in the message', () => {
+    const order = validOrder() as unknown as { currency: string };
+    order.currency = 'card 4242 4242 4242 4242';
+    expect(JSON.stringify(issuesOf(order))).not.toMatch(/4242/);
+  });
+});

@@ -17,7 +17,7 @@ describe('event envelope', () => {
     const event = createEvent({
       type: 'order.created',
       source: '/orderflow/gateway',
-      subject: 'US-1',
+      subject: 'US-2019-103800',
       data: validOrder(),
     });
     const parsed = parseEvent(serializeEvent(event));
@@ -43,7 +43,7 @@ describe('event envelope', () => {
     const event = createEvent({
       type: 'order.created',
       source: 'test',
-      subject: 'US-1',
+      subject: 'US-2019-103800',
       data: validOrder(),
     });
     expect(
@@ -55,7 +55,7 @@ describe('event envelope', () => {
     const event = createEvent({
       type: 'order.created',
       source: 'test',
-      subject: 'US-1',
+      subject: 'US-2019-103800',
       data: validOrder(),
     });
     expect(
@@ -67,11 +67,25 @@ describe('event envelope', () => {
     const event = createEvent({
       type: 'order.created',
       source: 'test',
-      subject: 'US-1',
+      subject: 'US-2019-103800',
       data: validOrder(),
     });
     const withExtra = { ...event, data: { ...event.data, giftWrap: true } };
     const parsed = parseEvent(JSON.stringify(withExtra));
     expect(parsed.data).not.toHaveProperty('giftWrap');
+  });
+});
+
+describe('event subject', () => {
+  it('must name the order of the data', () => {
+    const event = createEvent({
+      type: 'order.created',
+      source: 'test',
+      subject: 'US-2019-103800',
+      data: validOrder(),
+    });
+    expect(
+      violationPaths(() => parseEvent(JSON.stringify({ ...event, subject: 'OTHER-ORDER' }))),
+    ).toEqual(['subject']);
   });
 });

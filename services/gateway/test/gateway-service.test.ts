@@ -232,6 +232,19 @@ describe('gateway service', () => {
     expect(body.orders.every((order) => order.timeline.length > 0)).toBe(true);
   });
 
+  it('rejects an order id that cannot exist', async () => {
+    expect((await fetch(`${gateway.url}/v1/orders/%00`)).status).toBe(400);
+    expect((await fetch(`${gateway.url}/v1/orders?ids=A-1,%00`)).status).toBe(400);
+  });
+
+  it('rejects a card number hidden in a text field', async () => {
+    const order = checkoutOrder('BAD-CARD-2');
+    order.shipTo.street = 'pay with 4242 4242 4242 4242 thanks';
+    const { status, body } = await post(order);
+    expect(status).toBe(400);
+    expect(body.error.details.issues[0].path).toBe('shipTo.street');
+  });
+
   it('serves its OpenAPI document and readiness', async () => {
     const docs = (await (await fetch(`${gateway.url}/docs/json`)).json()) as {
       openapi: string;

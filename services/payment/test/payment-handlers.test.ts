@@ -157,10 +157,12 @@ describe('payment handlers', () => {
     card: string,
     address: 'verified' | 'rejected' = 'verified',
   ) {
-    const paymentMethodId = await tokenizeTestCard(
-      { apiKey: 'sk_test_payment', baseUrl: sandbox.url },
-      { number: card, expMonth: 12, expYear: 2034, cvc: '123' },
-    );
+    const paymentMethodId = card.startsWith('pm_')
+      ? card
+      : await tokenizeTestCard(
+          { apiKey: 'sk_test_payment', baseUrl: sandbox.url },
+          { number: card, expMonth: 12, expYear: 2034, cvc: '123' },
+        );
     const order: CheckoutOrder = {
       orderId,
       placedAt: '2022-01-05T00:00:00Z',
@@ -208,6 +210,28 @@ describe('payment handlers', () => {
       addressId: 'adr_1',
       country: 'US',
     });
+  }
+
+  async function orderData(orderId: string): Promise<CheckoutOrder> {
+    return {
+      orderId,
+      placedAt: '2022-01-05T00:00:00Z',
+      currency: 'USD',
+      shipMode: 'Standard Class',
+      customer: { id: 'C-1', email: 'c-1@example.com' },
+      shipTo: {
+        street: '1 Elm St',
+        city: 'Austin',
+        region: 'TX',
+        postalCode: '78701',
+        country: 'US',
+      },
+      lines: [
+        { productId: 'P-1', name: 'Desk', quantity: 1, discountRate: 0, lineTotalMinor: 10_000 },
+      ],
+      totals: { subtotalMinor: 10_000 },
+      payment: { paymentMethodId: 'pm_second_copy' },
+    };
   }
 
   const eventsOf = (orderId: string, type: string) =>
@@ -279,6 +303,45 @@ describe('payment handlers', () => {
       description: '3-D Secure requested',
     });
     expect(eventsOf('PAY-3DS', 'payment.captured')).toHaveLength(0);
+  });
+
+  it('declines a payment method the provider does not know', async () => {
+    await placeOrder('PAY-UNKNOWN-PM', 'pm_never_issued_123');
+    await waitFor(() => eventsOf('PAY-UNKNOWN-PM', 'payment.failed').length === 1, {
+      timeoutMs: 30_000,
+      description: 'failed',
+    });
+    const failed = eventsOf('PAY-UNKNOWN-PM', 'payment.failed')[0] as TypedEvent<'payment.failed'>;
+    expect(failed.data.customerMessage).toMatch(/nothing has been charged/);
+  });
+
+  it('ignores a second order.created for a paid order', async () => {
+    await placeOrder('PAY-TWICE', '4242424242424242');
+    await waitFor(() => eventsOf('PAY-TWICE', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'captured',
+    });
+    const order = (await db('payments').where({ order_id: 'PAY-TWICE' }).first()) as {
+      subtotal_minor: string;
+    };
+    await publish('order.created', 'PAY-TWICE', {
+      ...(await orderData('PAY-TWICE')),
+      totals: { subtotalMinor: 999_900 },
+      lines: [
+        { productId: 'P-1', name: 'Desk', quantity: 1, discountRate: 0, lineTotalMinor: 999_900 },
+      ],
+    });
+    await placeOrder('PAY-TWICE-MARKER', '4242424242424242');
+    await waitFor(() => eventsOf('PAY-TWICE-MARKER', 'payment.captured').length === 1, {
+      timeoutMs: 30_000,
+      description: 'marker',
+    });
+    const after = (await db('payments').where({ order_id: 'PAY-TWICE' }).first()) as {
+      subtotal_minor: string;
+      state: string;
+    };
+    expect(after.subtotal_minor).toBe(order.subtotal_minor);
+    expect(after.state).toBe('captured');
   });
 
   it('charges nothing when the address is rejected', async () => {

@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { CURRENCY_CODES, isCountryCode } from '../reference-data.js';
+import { findUnsafeText } from '../text-safety.js';
 
 /** E.164 phone number: a plus sign and 7 to 15 digits, the first not zero. */
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Pattern of order ids: 1 to 64 letters, digits, dots, dashes or underscores. */
+export const ORDER_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+/** JSON Schema of an order id in a route's path, for Fastify route schemas. */
+export const ORDER_ID_PARAM = {
+  type: 'string',
+  pattern: ORDER_ID_PATTERN,
+  description: 'Order id',
+} as const;
 
 export const SHIP_MODES = ['Standard Class', 'Second Class', 'First Class', 'Same Day'] as const;
 
@@ -11,8 +22,8 @@ export const countryCode = z.string().refine(isCountryCode, {
 });
 
 export const currencyCode = z.enum(CURRENCY_CODES, {
-  error: (issue) =>
-    `must be a supported ISO 4217 currency code such as USD; received ${JSON.stringify(issue.input)}`,
+  // The received value is not repeated: an error message must never echo a card number.
+  error: 'must be a supported ISO 4217 currency code such as USD or CAD',
 });
 
 const minorAmount = z
@@ -54,14 +65,14 @@ export const orderLine = z.object({
  */
 export const checkoutOrderSchema = z
   .object({
-    orderId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    orderId: z.string().regex(new RegExp(ORDER_ID_PATTERN), {
       message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
     }),
     placedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
     currency: currencyCode,
     shipMode: z.enum(SHIP_MODES),
     customer: z.object({
-      id: z.string().min(1).max(64),
+      id: z.string().trim().min(1, { message: 'is required' }).max(64),
       email: z.email({ message: 'must be a valid email address, such as name@example.com' }),
       phone: z
         .string()
@@ -72,7 +83,9 @@ export const checkoutOrderSchema = z
     shipTo: postalAddress,
     lines: z.array(orderLine).min(1, { message: 'must contain at least one line' }).max(500),
     totals: z.object({
-      subtotalMinor: minorAmount.describe('Sum of the line totals, in minor units'),
+      subtotalMinor: minorAmount
+        .min(1, { message: 'must be greater than 0; orders without a charge are not supported' })
+        .describe('Sum of the line totals, in minor units'),
     }),
     payment: z.object({
       paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{4,}$/, {
@@ -90,6 +103,9 @@ export const checkoutOrderSchema = z
       .optional(),
   })
   .superRefine((order, ctx) => {
+    for (const issue of findUnsafeText(order)) {
+      ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
+    }
     const sum = order.lines.reduce((total, line) => total + line.lineTotalMinor, 0);
     if (sum !== order.totals.subtotalMinor) {
       ctx.addIssue({

@@ -1,3 +1,4 @@
+import { ORDER_ID_PARAM } from '@orderflow/contracts';
 import { NotFoundError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -50,7 +51,7 @@ export function registerCrmSyncRoutes(app: FastifyInstance, db: Knex): void {
           'Returns 404 when the order is unknown to crm-sync.',
         params: {
           type: 'object',
-          properties: { orderId: { type: 'string' } },
+          properties: { orderId: ORDER_ID_PARAM },
           required: ['orderId'],
         },
         response: { 200: syncView },

@@ -1,4 +1,4 @@
-import { checkoutOrderSchema } from '@orderflow/contracts';
+import { checkoutOrderSchema, ORDER_ID_PARAM, ORDER_ID_PATTERN } from '@orderflow/contracts';
 import { NotFoundError, ValidationError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -98,7 +98,7 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
         summary: 'Status and timeline of one order',
         params: {
           type: 'object',
-          properties: { orderId: { type: 'string' } },
+          properties: { orderId: ORDER_ID_PARAM },
           required: ['orderId'],
         },
         response: { 200: orderViewSchema },
@@ -131,6 +131,16 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
     },
     async (request) => {
       const ids = request.query.ids.split(',').filter(Boolean);
+      const pattern = new RegExp(ORDER_ID_PATTERN);
+      const invalid = ids.findIndex((id) => !pattern.test(id));
+      if (invalid >= 0) {
+        throw new ValidationError([
+          {
+            path: `ids.${invalid}`,
+            message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
+          },
+        ]);
+      }
       if (ids.length > MAX_IDS_PER_LOOKUP) {
         throw new ValidationError([
           {

@@ -73,7 +73,18 @@ function patchFor(event: TypedEvent): { patch: OrderPatch; notifiedTemplate?: st
 }
 
 const project: EventHandler<EventType> = async (event, ctx) => {
-  const { patch, notifiedTemplate } = patchFor(event);
+  const { patch: proposed, notifiedTemplate } = patchFor(event);
+  // A second order.created for a known order (a new event id, other content) must not rewrite
+  // what the first one recorded; it only adds a timeline entry.
+  const known =
+    event.type === 'order.created' &&
+    (await ctx
+      .trx('orders')
+      .where({ order_id: event.subject })
+      .whereNotNull('currency')
+      .first()) !== undefined;
+  if (known) ctx.log.warn('order.created for a known order; read model kept');
+  const patch = known ? {} : proposed;
   await projectEvent(
     ctx.trx,
     {

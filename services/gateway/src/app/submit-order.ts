@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { checkoutOrderSchema, toContractIssues, type CheckoutOrder } from '@orderflow/contracts';
+import {
+  checkoutOrderSchema,
+  findUnsafeText,
+  toContractIssues,
+  type CheckoutOrder,
+} from '@orderflow/contracts';
 import { addToOutbox } from '@orderflow/messaging';
 import { AppError, ValidationError } from '@orderflow/service-kit';
 import type { Knex } from 'knex';
 import { findOrder } from '../adapters/order-repository.js';
-import { findCardNumbers } from '../domain/card-number-guard.js';
 
 export const GATEWAY_EVENT_SOURCE = '/orderflow/gateway';
 
@@ -30,16 +34,9 @@ export async function submitOrder(
   db: Knex,
   body: unknown,
 ): Promise<{ order: CheckoutOrder; created: boolean }> {
-  const cardPaths = findCardNumbers(body);
-  if (cardPaths.length > 0) {
-    throw new ValidationError(
-      cardPaths.map((path) => ({
-        path,
-        message:
-          'looks like a card number; send only the payment method token (pm_...) from the payment provider',
-      })),
-    );
-  }
+  // The whole body, unknown fields included, so a card number never reaches a log or a row.
+  const unsafe = findUnsafeText(body);
+  if (unsafe.length > 0) throw new ValidationError(unsafe);
   const parsed = checkoutOrderSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError(toContractIssues(parsed.error));
   const order = parsed.data;

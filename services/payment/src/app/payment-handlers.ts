@@ -12,6 +12,15 @@ export function paymentHandlers(gateway: PaymentGateway): EventHandlers {
   return {
     'order.created': async (event, ctx) => {
       const order = event.data;
+      const known = await ctx
+        .trx('payments')
+        .where({ order_id: order.orderId, order_received: true })
+        .first();
+      if (known) {
+        // A second order.created (new event id, maybe other content) never changes what is charged.
+        ctx.log.warn({ state: known.state }, 'order.created for a known order ignored');
+        return;
+      }
       const row = await recordCheck(ctx.trx, order.orderId, {
         order_received: true,
         currency: order.currency,

@@ -5,8 +5,12 @@ import {
   saveState,
   type PaymentRow,
 } from '../adapters/payment-repository.js';
-import type { PaymentGateway } from '../domain/payment-ports.js';
+import { ProviderError } from '@orderflow/service-kit';
+import type { AuthorizeRequest, AuthorizeResult, PaymentGateway } from '../domain/payment-ports.js';
 import { decideNextStep, idempotencyKey, transition } from '../domain/payment-state.js';
+
+export const REJECTED_PAYMENT_MESSAGE =
+  'We could not use the payment details you gave us. Please check them or choose another payment method; nothing has been charged.';
 
 export const AUTHENTICATION_MESSAGE =
   'Your bank asks you to confirm this payment. Open the link in our email to finish checkout; nothing has been charged yet.';
@@ -33,6 +37,22 @@ export async function advancePayment(
   await authorizeAndCapture(row, gateway, ctx);
 }
 
+/**
+ * Authorizes, turning a final provider rejection (an unknown or unusable payment method, say)
+ * into a decline the customer is told about. Retryable faults are thrown as they are.
+ */
+async function authorizeOrDecline(
+  gateway: PaymentGateway,
+  request: AuthorizeRequest,
+): Promise<AuthorizeResult> {
+  try {
+    return await gateway.authorize(request);
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.retryable) throw error;
+    return { outcome: 'declined', code: error.code, customerMessage: REJECTED_PAYMENT_MESSAGE };
+  }
+}
+
 async function authorizeAndCapture(
   row: PaymentRow,
   gateway: PaymentGateway,
@@ -42,7 +62,7 @@ async function authorizeAndCapture(
   const currency = row.currency!;
   const amountMinor = Number(row.subtotal_minor) + Number(row.tax_minor);
   const authorizeKey = idempotencyKey(orderId, 'authorize', amountMinor);
-  const authorization = await gateway.authorize({
+  const authorization = await authorizeOrDecline(gateway, {
     orderId,
     amountMinor,
     currency,

@@ -1,3 +1,4 @@
+import { ORDER_ID_PARAM } from '@orderflow/contracts';
 import { NotFoundError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -57,7 +58,7 @@ export function registerShippingRoutes(app: FastifyInstance, db: Knex): void {
         summary: 'Shipment of one order: address check and label',
         params: {
           type: 'object',
-          properties: { orderId: { type: 'string' } },
+          properties: { orderId: ORDER_ID_PARAM },
           required: ['orderId'],
         },
         response: { 200: shipmentView },

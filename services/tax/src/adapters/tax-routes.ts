@@ -1,3 +1,4 @@
+import { ORDER_ID_PARAM } from '@orderflow/contracts';
 import { NotFoundError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
@@ -39,7 +40,7 @@ export function registerTaxRoutes(app: FastifyInstance, db: Knex): void {
         summary: 'Tax calculation of one order',
         params: {
           type: 'object',
-          properties: { orderId: { type: 'string' } },
+          properties: { orderId: ORDER_ID_PARAM },
           required: ['orderId'],
         },
         response: { 200: taxView },

@@ -1,0 +1,77 @@
+/** Deepest nesting that `findUnsafeText` walks; deeper input is reported, not followed. */
+export const MAX_INSPECTED_DEPTH = 32;
+
+/**
+ * A run of 13 to 19 digits, the lengths of payment card numbers, optionally separated by
+ * single spaces, dashes or dots. Input is NFKC-normalized first, so full-width digits count.
+ */
+const CARD_LIKE_RUN = /\d(?:[ .-]?\d){12,18}/g;
+
+/** NUL, which PostgreSQL text cannot store, and UTF-16 surrogates that have no partner. */
+const INVALID_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching NUL is the point of this pattern.
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export interface TextIssue {
+  path: string;
+  message: string;
+}
+
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index += 1) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** Tells whether `text` contains something that looks like a payment card number. */
+export function containsCardNumber(text: string): boolean {
+  const normalized = text.normalize('NFKC');
+  for (const match of normalized.matchAll(CARD_LIKE_RUN)) {
+    if (passesLuhn(match[0].replace(/[ .-]/g, ''))) return true;
+  }
+  return false;
+}
+
+/**
+ * Lists the strings in `value` that must not enter the platform, with their dotted paths:
+ * text that looks like a payment card number (so it never reaches a log, an event or a row),
+ * and text with NUL or unpaired surrogates, which PostgreSQL cannot store. Messages never repeat
+ * the offending text. Objects nested deeper than MAX_INSPECTED_DEPTH are reported as such.
+ */
+export function findUnsafeText(value: unknown): TextIssue[] {
+  const issues: TextIssue[] = [];
+  const pending: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop()!;
+    const at = path.join('.');
+    if (typeof current === 'string') {
+      if (INVALID_TEXT.test(current)) {
+        issues.push({
+          path: at,
+          message: 'contains a NUL character or invalid Unicode; send valid UTF-8 text',
+        });
+      } else if (containsCardNumber(current)) {
+        issues.push({
+          path: at,
+          message:
+            'looks like a card number; send only the payment method token (pm_...) from the payment provider',
+        });
+      }
+    } else if (current && typeof current === 'object') {
+      if (path.length >= MAX_INSPECTED_DEPTH) {
+        issues.push({ path: at, message: `is nested deeper than ${MAX_INSPECTED_DEPTH} levels` });
+        continue;
+      }
+      for (const [key, item] of Object.entries(current))
+        pending.push({ value: item, path: [...path, key] });
+    }
+  }
+  return issues.reverse();
+}
