@@ -30,7 +30,7 @@ pnpm exec turbo run typecheck lint --concurrency=2
 
 log=$(mktemp)
 status=0
-pnpm exec turbo run test --concurrency=1 2>&1 | tee "$log" || status=$?
+pnpm exec turbo run test --concurrency=1 --continue 2>&1 | tee "$log" || status=$?
 # vitest prints "Tests  N passed (M)" or "Tests  F failed | N passed (M)" per package; awk
 # sums them without failing when a count is absent.
 count_tests() {
