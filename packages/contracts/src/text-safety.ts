@@ -3,9 +3,11 @@ export const MAX_INSPECTED_DEPTH = 32;
 
 /**
  * A run of 13 to 19 digits, the lengths of payment card numbers, optionally separated by
- * single spaces, dashes or dots. Input is NFKC-normalized first, so full-width digits count.
+ * single spaces, dashes or dots, that is not part of a longer word: the digits inside a random
+ * id such as `pi_3f9c0123456789012345ab` do not count. Input is NFKC-normalized first, so
+ * full-width digits count.
  */
-const CARD_LIKE_RUN = /\d(?:[ .-]?\d){12,18}/g;
+const CARD_LIKE_RUN = /(?<![\p{L}\p{N}])\d(?:[ .-]?\d){12,18}(?![\p{L}\p{N}])/gu;
 
 /** NUL, which PostgreSQL text cannot store, and UTF-16 surrogates that have no partner. */
 const INVALID_TEXT =
