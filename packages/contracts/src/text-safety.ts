@@ -2,10 +2,10 @@
 export const MAX_INSPECTED_DEPTH = 32;
 
 /**
- * A run of 13 to 19 digits, the lengths of payment card numbers, optionally separated by
- * single spaces, dashes or dots, that is not part of a longer word: the digits inside a random
- * id such as `pi_3f9c0123456789012345ab` do not count. Input is NFKC-normalized first, so
- * full-width digits count.
+ * Pattern of 13 to 19 digits, the lengths of payment card numbers, optionally separated by
+ * single spaces, dashes or dots. The run must not be part of a longer word, so the digits inside
+ * a random id such as `pi_3f9c0123456789012345ab` do not count. Input is NFKC-normalized first,
+ * so full-width digits count.
  */
 const CARD_LIKE_RUN = /(?<![\p{L}\p{N}])\d(?:[ .-]?\d){12,18}(?![\p{L}\p{N}])/gu;
 
@@ -42,10 +42,11 @@ export function containsCardNumber(text: string): boolean {
 }
 
 /**
- * Lists the strings in `value` that must not enter the platform, with their dotted paths:
- * text that looks like a payment card number (so it never reaches a log, an event or a row),
- * and text with NUL or unpaired surrogates, which PostgreSQL cannot store. Messages never repeat
- * the offending text. Objects nested deeper than MAX_INSPECTED_DEPTH are reported as such.
+ * Lists the strings in `value` that must not enter the platform, with their dotted paths.
+ * Text that looks like a payment card number is listed so it never reaches a log, an event or a
+ * row. Text with NUL or unpaired surrogates is listed because PostgreSQL cannot store it.
+ * Messages never repeat the offending text. Objects nested deeper than MAX_INSPECTED_DEPTH are
+ * reported as too deep.
  */
 export function findUnsafeText(value: unknown): TextIssue[] {
   const issues: TextIssue[] = [];

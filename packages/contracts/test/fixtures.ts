@@ -1,6 +1,6 @@
 import type { CheckoutOrder } from '../src/index.js';
 
-/** A valid checkout order; tests copy it and break one field at a time. */
+/** Builds a valid checkout order; tests break one field of a fresh copy at a time. */
 export function validOrder(): CheckoutOrder {
   return {
     orderId: 'US-2019-103800',

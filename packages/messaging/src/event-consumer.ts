@@ -28,7 +28,7 @@ export interface RetrySettings {
   maxDelayMs: number;
 }
 
-/** What a handler receives beside the event: its transaction and a way to emit events in it. */
+/** Context passed to a handler with the event: its transaction and a way to emit events in it. */
 export interface HandlerContext {
   /** Transaction that also records the event id in the inbox; commit makes both durable. */
   trx: Knex.Transaction;
@@ -95,9 +95,9 @@ const tracer = trace.getTracer('@orderflow/messaging');
 /**
  * Consumes platform events with exactly-once effects on the service's database: each handler runs
  * in a transaction that first records the event id in the inbox, so a redelivered event is
- * skipped. Transient failures are retried with exponential backoff; a message that cannot be
+ * skipped. Transient failures are retried with exponential backoff. A message that cannot be
  * parsed, fails its contract, fails with a non-retryable error or runs out of attempts is copied
- * to the group's dead-letter topic and the partition moves on.
+ * to the group's dead-letter topic, and the partition moves on.
  */
 export class EventConsumer {
   private readonly options: EventConsumerOptions;
@@ -375,9 +375,9 @@ export class EventConsumer {
 }
 
 /**
- * Decides whether a failed message is worth another attempt. Contract violations never are; an
- * error that carries `retryable: false` (such as the service kit's AppError) is final; anything
- * else, such as a lost database connection, is treated as transient.
+ * Decides whether a failed message is worth another attempt. Contract violations never are, and
+ * neither is an error with `retryable: false` (such as the service kit's AppError). Any other
+ * error, such as a lost database connection, counts as transient.
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ContractViolationError) return false;

@@ -12,7 +12,7 @@ import { createDeferredEventsTable, createMessagingTables } from '../src/index.j
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-/** A scratch database with the messaging tables and an `effects` table for handlers to write. */
+/** Creates a scratch database with the messaging tables and an `effects` table for handlers. */
 export async function openTestDatabase(
   prefix: string,
 ): Promise<{ db: Knex; url: string; drop(): Promise<void> }> {
@@ -50,7 +50,7 @@ export function testKafka(clientId = 'messaging-test') {
   return createTestKafka(clientId);
 }
 
-/** A valid checkout order with the given id, small enough for many per test. */
+/** Builds a valid checkout order with the given id, small enough for many per test. */
 export function order(orderId: string): CheckoutOrder {
   return {
     orderId,

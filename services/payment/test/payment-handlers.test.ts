@@ -280,9 +280,10 @@ describe('payment handlers', () => {
     expect(gateway.authorizations).toHaveLength(2);
     const [first, second] = gateway.authorizations as [AuthorizeResult, AuthorizeResult];
     expect(first.outcome).toBe('authorized');
-    expect(second.outcome === 'authorized' && second.paymentIntentId).toBe(
-      first.outcome === 'authorized' && first.paymentIntentId,
-    );
+    expect(second.outcome).toBe('authorized');
+    const firstIntent = first.outcome === 'authorized' ? first.paymentIntentId : undefined;
+    const secondIntent = second.outcome === 'authorized' ? second.paymentIntentId : undefined;
+    expect(secondIntent).toBe(firstIntent);
   });
 
   it('emits payment.failed with a plain-words reason for a declined card', async () => {

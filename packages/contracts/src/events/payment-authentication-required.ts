@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountMinor, currencyCode, orderId } from './common.js';
 
-/** The issuer asks for 3-D Secure; nothing is captured until the customer completes it. */
+/** The issuer requires 3-D Secure, so nothing is captured until the customer completes it. */
 export const paymentAuthenticationRequiredV1 = z.object({
   orderId,
   paymentIntentId: z.string(),

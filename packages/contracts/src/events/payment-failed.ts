@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountMinor, currencyCode, orderId } from './common.js';
 
-/** The payment ended without a charge; `customerMessage` tells the customer why in plain words. */
+/** The payment ended without a charge. `customerMessage` explains why to the customer in plain words. */
 export const paymentFailedV1 = z.object({
   orderId,
   paymentIntentId: z.string().optional(),

@@ -3,7 +3,7 @@ import type { EventHandler, EventHandlers } from '@orderflow/messaging';
 import { projectEvent, type OrderPatch } from '../adapters/order-repository.js';
 import { summarizeEvent } from '../domain/timeline-summary.js';
 
-/** The read-model columns that each event type sets; types not listed only add a timeline entry. */
+/** Returns the read-model columns that an event sets; other event types only add a timeline entry. */
 function patchFor(event: TypedEvent): { patch: OrderPatch; notifiedTemplate?: string } {
   switch (event.type) {
     case 'order.created': {
@@ -74,8 +74,8 @@ function patchFor(event: TypedEvent): { patch: OrderPatch; notifiedTemplate?: st
 
 const project: EventHandler<EventType> = async (event, ctx) => {
   const { patch: proposed, notifiedTemplate } = patchFor(event);
-  // A second order.created for a known order (a new event id, other content) must not rewrite
-  // what the first one recorded; it only adds a timeline entry.
+  // A second order.created for a known order (a new event id, other content) only adds a
+  // timeline entry, so it cannot rewrite what the first one recorded.
   const known =
     event.type === 'order.created' &&
     (await ctx

@@ -1,4 +1,4 @@
-/** What the read model knows of one order, gathered from the saga's events. */
+/** Facts the read model has recorded for one order, gathered from the saga's events. */
 export interface OrderFacts {
   rejected: boolean;
   addressRejected: boolean;
@@ -22,7 +22,7 @@ export const ORDER_STATUSES = [
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** Template whose delivery tells the customer about each outcome. */
+/** Template whose delivery notifies the customer of each outcome. */
 const CUSTOMER_NOTICE: Partial<Record<OrderStatus, string>> = {
   held_for_address: 'address_correction',
   blocked: 'order_cancelled',
@@ -50,8 +50,8 @@ export function deriveStatus(facts: OrderFacts): OrderStatus {
 }
 
 /**
- * Tells whether the order reached its final state: the outcome is known and the customer was
- * told about it; a captured order also needs its shipping label.
+ * Returns whether the order reached its final state: the outcome is known and the customer was
+ * notified of it. A captured order also needs its shipping label.
  */
 export function isSettled(status: OrderStatus, facts: OrderFacts): boolean {
   if (status === 'rejected') return true;

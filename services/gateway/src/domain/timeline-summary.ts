@@ -5,8 +5,8 @@ function money(amountMinor: number, currency: Parameters<typeof formatMinorUnits
 }
 
 /**
- * One line for the order's timeline, readable by the customer's support agent and safe to show
- * the customer: provider reasons appear as the customer message, never as raw error text.
+ * Returns one line for the order's timeline that a support agent can read and the customer may
+ * see. Provider reasons appear as the customer message, never as raw error text.
  */
 export function summarizeEvent(event: TypedEvent): string {
   switch (event.type) {

@@ -16,7 +16,7 @@ export const AUTHENTICATION_MESSAGE =
   'Your bank asks you to confirm this payment. Open the link in our email to finish checkout; nothing has been charged yet.';
 
 /**
- * Moves an order's payment forward once its checks allow it: holds the order, or authorizes
+ * Moves an order's payment forward once its checks allow it: puts the order on hold, or authorizes
  * and captures the total (subtotal plus tax) and emits the matching events. Runs inside the
  * handler's transaction with the payment row locked. Provider faults are thrown, which rolls the
  * transaction back; the retry reuses the same idempotency keys, so it cannot charge twice.
@@ -39,7 +39,7 @@ export async function advancePayment(
 
 /**
  * Authorizes, turning a final provider rejection (an unknown or unusable payment method, say)
- * into a decline the customer is told about. Retryable faults are thrown as they are.
+ * into a decline that the customer is notified of. Retryable faults are rethrown unchanged.
  */
 async function authorizeOrDecline(
   gateway: PaymentGateway,

@@ -71,8 +71,8 @@ export type NextStep =
 
 /**
  * Decides what to do with the checks received so far. An address that cannot be shipped to
- * holds the order before anything is charged, whatever the other checks say; a blocked or
- * reviewed order is never charged; only an order with every check passed is authorized.
+ * puts the order on hold before anything is charged, whatever the other checks report. A blocked
+ * or reviewed order is never charged, and only an order that passed every check is authorized.
  */
 export function decideNextStep(checks: PaymentChecks): NextStep {
   if (checks.addressVerified === false) return { kind: 'hold', state: 'held_for_address' };
