@@ -40,6 +40,11 @@ count_tests() {
 }
 passed=$(count_tests passed)
 failed=$(count_tests failed)
+# CI keeps only the end of the output, so the failed tests are listed again here.
+if [[ "$failed" != 0 ]]; then
+  echo "failed tests:"
+  sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E -A8 ':test: +FAIL ' | head -200 || true
+fi
 rm -f "$log"
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

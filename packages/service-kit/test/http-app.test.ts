@@ -17,7 +17,14 @@ const widgetRequest = z.object({
   dimensions: z.object({ widthMm: z.number().positive() }).optional(),
 });
 
-async function buildApp(readiness: ReadinessCheck[] = []): Promise<{
+/**
+ * The readiness timeout is generous so that a first database connection on a loaded machine
+ * passes; the test of the timeout itself passes a short one.
+ */
+async function buildApp(
+  readiness: ReadinessCheck[] = [],
+  readinessTimeoutMs = 5_000,
+): Promise<{
   app: FastifyInstance;
   capture: CapturedLogger;
 }> {
@@ -28,7 +35,7 @@ async function buildApp(readiness: ReadinessCheck[] = []): Promise<{
     description: 'Test service',
     logger: capture.logger,
     readiness,
-    readinessTimeoutMs: 200,
+    readinessTimeoutMs,
   });
   app.post(
     '/widgets',
@@ -162,7 +169,7 @@ describe('createHttpApp health routes', () => {
 
   it('fails a check that exceeds the timeout', async () => {
     const hanging = { name: 'slow', check: () => new Promise<void>(() => undefined) };
-    const { app } = await buildApp([hanging]);
+    const { app } = await buildApp([hanging], 200);
     const response = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.statusCode).toBe(503);
     expect(response.json().checks).toEqual({ slow: 'timed out after 200 ms' });
