@@ -145,6 +145,14 @@ port_in_use() {
   (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
 }
 
+# The readiness probe and the topic script load kafkajs from the workspace's node_modules.
+require_client() {
+  [[ -d $SCRIPT_DIR/../../packages/test-support/node_modules/kafkajs ]] ||
+    fail "kafkajs is not installed, and the readiness check and topic creation need it;" \
+      "run 'pnpm install' in the repository first (scripts/run-platform.sh and" \
+      "scripts/test-all.sh do that for you)"
+}
+
 broker_reachable() {
   node "$SCRIPT_DIR/probe-broker.mjs" "$HOST:$PORT" >/dev/null 2>&1
 }
@@ -256,6 +264,7 @@ wait_until_reachable() {
 
 cmd_start() {
   local started=$SECONDS
+  require_client
   if broker_pid >/dev/null; then
     if broker_reachable; then
       log "broker already running on $HOST:$PORT (pid $(broker_pid), run folder $RUN_DIR)"
@@ -292,6 +301,7 @@ cmd_topics() {
   # Strip comments and blank lines, and keep one name per line.
   names=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$list" | grep -v '^$' || true)
   [[ -n $names ]] || fail "no topic names in $list"
+  require_client
   # shellcheck disable=SC2086 # one argument per topic name
   node "$SCRIPT_DIR/create-topics.mjs" "$HOST:$PORT" "$PARTITIONS" $names
 }
