@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ProviderError, ValidationError, type FieldIssue } from './errors.js';
+import { describeFastifyError, type ErrorReply } from './fastify-errors.js';
+import { REQUEST_ID_HEADER } from './http-app.js';
 
 /** The body of every error response. */
 export interface ErrorResponseBody {
@@ -42,13 +44,6 @@ const VALIDATION_PATH_PREFIX: Record<string, string> = {
   headers: 'headers',
 };
 
-interface ErrorReply {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: Record<string, unknown> | undefined;
-}
-
 /**
  * Installs the error and not-found handlers, which give every error response the
  * `ErrorResponseBody` shape. Caller mistakes (4xx) are logged at warn. Faults are logged at error
@@ -56,7 +51,7 @@ interface ErrorReply {
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const errorReply = toErrorReply(error);
+    const errorReply = toErrorReply(error, request);
     logError(request, error, errorReply);
     return sendError(request, reply, errorReply);
   });
@@ -73,7 +68,24 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 }
 
-function toErrorReply(error: FastifyError): ErrorReply {
+/**
+ * Sends the error response for the errors that Fastify raises before routing, through its
+ * `frameworkErrors` option: invalid percent-encoding in the URL path, path parameters over
+ * `maxParamLength` and failed asynchronous route constraints. Fastify skips the `onRequest` hooks for these requests, so the request id
+ * header is set here.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  reply.header(REQUEST_ID_HEADER, request.id);
+  const errorReply = toErrorReply(error, request);
+  logError(request, error, errorReply);
+  return sendError(request, reply, errorReply);
+}
+
+function toErrorReply(error: FastifyError, request: FastifyRequest): ErrorReply {
   if (error.validation !== undefined) {
     const issues = error.validation.map((item) => toFieldIssue(item, error.validationContext));
     const validationError = new ValidationError(issues);
@@ -81,8 +93,11 @@ function toErrorReply(error: FastifyError): ErrorReply {
   }
   if (error instanceof AppError) return fromAppError(error);
 
-  // Fastify's own errors for malformed requests (bad JSON, unsupported media type, body too
-  // large) carry an FST_ code and a 4xx status, and their messages are safe to return.
+  const fastifyReply = describeFastifyError(error, request);
+  if (fastifyReply !== undefined) return fastifyReply;
+
+  // Other Fastify errors for malformed requests carry an FST_ code and a 4xx status, and their
+  // messages are safe to return.
   const statusCode = error.statusCode ?? 500;
   const isFastifyError = typeof error.code === 'string' && error.code.startsWith('FST_');
   if (isFastifyError && statusCode >= 400 && statusCode < 500) {

@@ -3,8 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { installErrorHandlers } from './error-handler.js';
+import { createClientErrorHandler } from './client-errors.js';
+import { handleFrameworkError, installErrorHandlers } from './error-handler.js';
+import { MAX_PATH_PARAMETER_LENGTH } from './fastify-errors.js';
 import type { Logger } from './logger.js';
+import { installBodyParsing } from './request-body.js';
 import { installRequestTracing } from './request-tracing.js';
 import {
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -50,6 +53,11 @@ const readinessResponseSchema = {
  * `installRequestTracing`) and one error body shape. Register routes on the returned app; they
  * appear in the OpenAPI document.
  *
+ * Every error response has the `ErrorResponseBody` shape, including Fastify's and Node's own
+ * rejections of malformed requests: invalid URL encoding, over-long path parameters, oversized
+ * headers and bodies, and bodies that are not uncompressed `application/json` (see
+ * `installBodyParsing`).
+ *
  * `GET /health/live` returns 200 while the process runs. `GET /health/ready` runs every readiness
  * check at once and returns 200 `{ status: 'ready', checks }`, or 503 with `status: 'not_ready'`
  * and each failed check's message in `checks`.
@@ -78,12 +86,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       // still logs failed checks.
       disableRequestLogging: (request) => request.url.startsWith('/health/'),
     }),
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: createClientErrorHandler(options.logger),
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   installErrorHandlers(app);
+  installBodyParsing(app);
   installRequestTracing(app);
 
   await app.register(swagger, {
