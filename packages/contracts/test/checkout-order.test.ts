@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkoutOrderSchema, toContractIssues } from '../src/index.js';
+import {
+  EARLIEST_PLACED_AT,
+  checkoutOrderSchema,
+  toContractIssues,
+  type CheckoutOrder,
+} from '../src/index.js';
 import { validOrder } from './fixtures.js';
 
 function issuesOf(order: unknown) {
@@ -31,6 +36,12 @@ describe('checkout order', () => {
       'payment.paymentMethodId',
     ],
     ['missing street', (o) => (o.shipTo.street = ''), 'shipTo.street'],
+    ['empty region', (o) => (o.shipTo.region = ''), 'shipTo.region'],
+    ['whitespace-only region', (o) => (o.shipTo.region = ' \t '), 'shipTo.region'],
+    ['empty postal code', (o) => (o.shipTo.postalCode = ''), 'shipTo.postalCode'],
+    ['whitespace-only postal code', (o) => (o.shipTo.postalCode = '   '), 'shipTo.postalCode'],
+    ['whitespace-only city', (o) => (o.shipTo.city = '  '), 'shipTo.city'],
+    ['placedAt without a UTC offset', (o) => (o.placedAt = '2019-01-03T00:00:00'), 'placedAt'],
     ['no lines', (o) => (o.lines = []), 'lines'],
     [
       'amount in major units',
@@ -51,6 +62,24 @@ describe('checkout order', () => {
     order.totals.subtotalMinor = 1;
     const [issue] = issuesOf(order);
     expect(issue?.message).toContain('must equal the sum of the line totals (2193)');
+  });
+
+  it.each([
+    ['region', (o: CheckoutOrder) => (o.shipTo.region = '  ')],
+    ['postalCode', (o: CheckoutOrder) => (o.shipTo.postalCode = '')],
+  ])('requires a non-blank shipTo.%s', (field, breakOrder) => {
+    const order = validOrder();
+    breakOrder(order);
+    expect(issuesOf(order)).toEqual([{ path: `shipTo.${field}`, message: 'is required' }]);
+  });
+
+  it('trims region and postal code', () => {
+    const order = validOrder();
+    order.shipTo.region = ' TX ';
+    order.shipTo.postalCode = ' 77095\t';
+    const parsed = checkoutOrderSchema.parse(order);
+    expect(parsed.shipTo.region).toBe('TX');
+    expect(parsed.shipTo.postalCode).toBe('77095');
   });
 
   it('rejects a missing customer email', () => {
@@ -112,5 +141,65 @@ describe('unsafe text in a checkout order', () => {
     const order = validOrder() as unknown as { currency: string };
     order.currency = 'card 4242 4242 4242 4242';
     expect(JSON.stringify(issuesOf(order))).not.toMatch(/4242/);
+  });
+});
+
+describe('checkout order placedAt', () => {
+  const HOUR_MS = 60 * 60 * 1000;
+  const RANGE_MESSAGE =
+    /^must be between 2000-01-01T00:00:00Z and 24 hours after the current time \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/;
+
+  function placedAtIssues(placedAt: string) {
+    const order = validOrder();
+    order.placedAt = placedAt;
+    return issuesOf(order).filter((issue) => issue.path === 'placedAt');
+  }
+
+  it('accepts the earliest allowed time', () => {
+    expect(placedAtIssues(EARLIEST_PLACED_AT)).toEqual([]);
+  });
+
+  it('accepts a time 23 hours ahead', () => {
+    expect(placedAtIssues(new Date(Date.now() + 23 * HOUR_MS).toISOString())).toEqual([]);
+  });
+
+  it('accepts a time with a UTC offset', () => {
+    expect(placedAtIssues('2019-01-03T10:15:00+01:00')).toEqual([]);
+  });
+
+  it('rejects a time before 2000', () => {
+    const issues = placedAtIssues('1999-12-31T23:59:59Z');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(RANGE_MESSAGE);
+  });
+
+  it('rejects a time before 2000 given with an offset', () => {
+    const issues = placedAtIssues('2000-01-01T00:30:00+01:00');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(RANGE_MESSAGE);
+  });
+
+  it('rejects a time 25 hours ahead', () => {
+    const issues = placedAtIssues(new Date(Date.now() + 25 * HOUR_MS).toISOString());
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(RANGE_MESSAGE);
+  });
+
+  it('rejects a far-future year', () => {
+    expect(placedAtIssues('9999-12-31T00:00:00Z').map((issue) => issue.message)).toEqual([
+      expect.stringMatching(RANGE_MESSAGE),
+    ]);
+  });
+
+  it('reports only the format of a malformed time', () => {
+    expect(placedAtIssues('yesterday')).toEqual([
+      { path: 'placedAt', message: 'must be an ISO 8601 date-time' },
+    ]);
+  });
+
+  it('does not repeat the rejected value', () => {
+    const issues = placedAtIssues('1990-01-01T00:00:00.4242424242424242Z');
+    expect(issues).toHaveLength(1);
+    expect(JSON.stringify(issues)).not.toContain('4242');
   });
 });

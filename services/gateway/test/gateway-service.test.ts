@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   EVENT_TYPES,
   createEvent,
@@ -235,6 +236,104 @@ describe('gateway service', () => {
   it('rejects an order id that cannot exist', async () => {
     expect((await fetch(`${gateway.url}/v1/orders/%00`)).status).toBe(400);
     expect((await fetch(`${gateway.url}/v1/orders?ids=A-1,%00`)).status).toBe(400);
+  });
+
+  it('rejects a blank region with the field path', async () => {
+    const order = checkoutOrder('BAD-REGION-1');
+    order.shipTo.region = '   ';
+    const { status, body } = await post(order);
+
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.message).toBe('shipTo.region: is required');
+    expect(body.error.details.issues).toEqual([{ path: 'shipTo.region', message: 'is required' }]);
+  });
+
+  it('rejects an empty postal code with the field path', async () => {
+    const order = checkoutOrder('BAD-POSTAL-1');
+    order.shipTo.postalCode = '';
+    const { status, body } = await post(order);
+
+    expect(status).toBe(400);
+    expect(body.error.details.issues).toEqual([
+      { path: 'shipTo.postalCode', message: 'is required' },
+    ]);
+  });
+
+  it('rejects a placedAt two days ahead with the allowed range', async () => {
+    const order = checkoutOrder('BAD-PLACED-1');
+    order.placedAt = new Date(Date.now() + 48 * 60 * 60 * 1000).toISOString();
+    const { status, body } = await post(order);
+
+    expect(status).toBe(400);
+    expect(body.error.details.issues).toHaveLength(1);
+    expect(body.error.details.issues[0].path).toBe('placedAt');
+    expect(body.error.message).toMatch(
+      /^placedAt: must be between 2000-01-01T00:00:00Z and 24 hours after the current time \(/,
+    );
+  });
+
+  it('rejects a placedAt before 2000 with the allowed range', async () => {
+    const order = checkoutOrder('BAD-PLACED-2');
+    order.placedAt = '1999-06-01T09:30:00Z';
+    const { status, body } = await post(order);
+
+    expect(status).toBe(400);
+    expect(body.error.details.issues[0]).toEqual({
+      path: 'placedAt',
+      message: expect.stringMatching(/^must be between 2000-01-01T00:00:00Z and 24 hours/),
+    });
+  });
+
+  it('rejects a JSON order sent as text/plain with 415', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(checkoutOrder('TEXT-PLAIN-1')),
+    });
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(415);
+    expect(body.error).toEqual({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Content-Type text/plain is not supported; send the body as application/json',
+      requestId: response.headers.get('x-request-id'),
+    });
+    expect(await orderStatus('TEXT-PLAIN-1')).toBeUndefined();
+  });
+
+  it('rejects a gzip-compressed order with 415', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Uint8Array(gzipSync(JSON.stringify(checkoutOrder('GZIP-1')))),
+    });
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(415);
+    expect(response.headers.get('accept-encoding')).toBe('identity');
+    expect(body.error.code).toBe('UNSUPPORTED_CONTENT_ENCODING');
+    expect(body.error.message).toBe(
+      'Content-Encoding gzip is not supported; send the body uncompressed and without a Content-Encoding header',
+    );
+    expect(await orderStatus('GZIP-1')).toBeUndefined();
+  });
+
+  it('rejects invalid percent-encoding in an order URL', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders/%E0%A4%A`);
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('INVALID_URL');
+    expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  it('rejects an over-long order id in the URL with 414', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders/${'A'.repeat(101)}`);
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(414);
+    expect(body.error.code).toBe('PATH_PARAMETER_TOO_LONG');
   });
 
   it('rejects a card number hidden in a text field', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { checkoutOrderSchema } from '@orderflow/contracts';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +8,7 @@ import {
   toCheckoutOrder,
   toDateTime,
 } from '../src/checkout-conversion.js';
+import { DEFAULT_ORDERS_FILE } from '../src/replay-options.js';
 import { replayOrderSchema, type ReplayOrder } from '../src/replay-order.js';
 import { dataSetLine, SAMPLE_ORDERS } from './fixtures.js';
 
@@ -91,6 +93,29 @@ describe('toCheckoutOrder', () => {
 
     expect(order.customer).not.toHaveProperty('phone');
     expect(checkoutOrderSchema.safeParse(order).success).toBe(true);
+  });
+
+  it('converts every data set order to a valid checkout order', () => {
+    const lines = readFileSync(DEFAULT_ORDERS_FILE, 'utf8').split('\n').filter(Boolean);
+    const failures: string[] = [];
+
+    for (const line of lines) {
+      const order = replayOrderSchema.parse(JSON.parse(line));
+      const converted = toCheckoutOrder(order, {
+        orderId: runOrderId(order.orderId, 'rtest1'),
+        paymentMethodId: PAYMENT_METHOD,
+      });
+      const result = checkoutOrderSchema.safeParse(converted);
+      if (!result.success) {
+        const issues = result.error.issues.map(
+          (issue) => `${issue.path.join('.')}: ${issue.message}`,
+        );
+        failures.push(`${order.orderId}: ${issues.join('; ')}`);
+      }
+    }
+
+    expect(lines).toHaveLength(5107);
+    expect(failures).toEqual([]);
   });
 
   it('never copies the card number', () => {

@@ -31,14 +31,55 @@ const minorAmount = z
   .int({ message: 'must be a whole number of minor units (cents for USD)' })
   .nonnegative({ message: 'must not be negative' });
 
+/**
+ * A shipping address. Street, city, region and postal code are trimmed and must not be blank.
+ *
+ * NOTE: countries without postal codes or without regions, such as Hong Kong, cannot be shipped
+ * to until those fields become optional for them.
+ */
 export const postalAddress = z.object({
   name: z.string().min(1).max(200).optional(),
   street: z.string().trim().min(1, { message: 'is required' }).max(200),
   city: z.string().trim().min(1, { message: 'is required' }).max(100),
-  region: z.string().trim().max(100).describe('State, province or region code, such as TX or ON'),
-  postalCode: z.string().trim().max(20),
+  region: z
+    .string()
+    .trim()
+    .min(1, { message: 'is required' })
+    .max(100)
+    .describe('State, province or region code, such as TX or ON'),
+  postalCode: z.string().trim().min(1, { message: 'is required' }).max(20),
   country: countryCode,
 });
+
+/** Earliest accepted `placedAt`. */
+export const EARLIEST_PLACED_AT = '2000-01-01T00:00:00Z';
+
+/**
+ * How far `placedAt` may be ahead of the validating clock, in milliseconds, to allow for clock
+ * skew between checkout and the platform.
+ */
+export const PLACED_AT_MAX_SKEW_MS = 24 * 60 * 60 * 1000;
+
+const EARLIEST_PLACED_AT_MS = Date.parse(EARLIEST_PLACED_AT);
+const PLACED_AT_MAX_SKEW_HOURS = PLACED_AT_MAX_SKEW_MS / (60 * 60 * 1000);
+
+// The upper bound moves with the clock, so a service that validates the order later than the
+// gateway did accepts it too.
+const placedAt = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time', abort: true })
+  .superRefine((value, ctx) => {
+    const time = Date.parse(value);
+    const latest = Date.now() + PLACED_AT_MAX_SKEW_MS;
+    if (time >= EARLIEST_PLACED_AT_MS && time <= latest) return;
+    // The value is not repeated, because its fraction of a second may be a run of any digits.
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${EARLIEST_PLACED_AT} and ${PLACED_AT_MAX_SKEW_HOURS} hours after the current time (${new Date(latest).toISOString()})`,
+    });
+  })
+  .describe(
+    `Time the order was placed, with a UTC offset, from ${EARLIEST_PLACED_AT} to ${PLACED_AT_MAX_SKEW_HOURS} hours after the receiving service's clock`,
+  );
 
 export const orderLine = z.object({
   productId: z.string().min(1).max(64),
@@ -68,7 +109,7 @@ export const checkoutOrderSchema = z
     orderId: z.string().regex(new RegExp(ORDER_ID_PATTERN), {
       message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
     }),
-    placedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+    placedAt,
     currency: currencyCode,
     shipMode: z.enum(SHIP_MODES),
     customer: z.object({
