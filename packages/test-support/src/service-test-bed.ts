@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { parseEvent, serializeEvent, type EventType, type TypedEvent } from '@orderflow/contracts';
+import {
+  createEvent,
+  parseEvent,
+  serializeEvent,
+  type EventData,
+  type EventType,
+  type TypedEvent,
+} from '@orderflow/contracts';
 import { createScratchDatabase, type ScratchDatabase } from './databases.js';
 import { createTestKafka, kafkaBrokers } from './kafka-client.js';
 import { createTopic, deleteTopics } from './topics.js';
@@ -8,8 +15,19 @@ import type { Consumer, Producer } from 'kafkajs';
 import knex, { type Knex } from 'knex';
 
 /**
- * Kafka topics, a scratch database and an output reader for one service test file. Topics get
- * a random prefix, which the service under test receives as KAFKA_TOPIC_PREFIX.
+ * Maximum wait in ms for an effect of the service under test, such as an output event or an
+ * inbox row. It is generous because one event can take seconds on a loaded machine. The test
+ * timeout of a service package must be longer, so that the wait's error names what was missing.
+ */
+export const SERVICE_TEST_WAIT_MS = 30_000;
+
+/**
+ * Kafka topics, a scratch database and an output reader for the tests of one service. Topics
+ * get a random prefix, which the service under test receives as KAFKA_TOPIC_PREFIX.
+ *
+ * The waits check effects that the service commits (output events and inbox rows), never the
+ * consumer group's committed offsets. The consumer commits offsets after its database
+ * transaction, so they can lag behind every effect of the event.
  */
 export class ServiceTestBed {
   readonly prefix = `t${randomUUID().slice(0, 8)}.`;
@@ -20,10 +38,16 @@ export class ServiceTestBed {
   private scratch: ScratchDatabase | undefined;
   private database: Knex | undefined;
 
+  /**
+   * @param databasePrefix prefix of the scratch database's name
+   * @param inputTypes event types that the service consumes
+   * @param outputTypes event types that the service emits, which the bed reads from the start
+   * @param deadLetterGroup consumer group of the service, which names its dead-letter topic
+   */
   constructor(
     private readonly databasePrefix: string,
-    private readonly inputTypes: EventType[],
-    private readonly outputTypes: EventType[],
+    private readonly inputTypes: readonly EventType[],
+    private readonly outputTypes: readonly EventType[],
     private readonly deadLetterGroup: string,
   ) {}
 
@@ -68,12 +92,23 @@ export class ServiceTestBed {
     return this.database;
   }
 
+  /** Publishes `event` keyed by its subject. Publishing an event again imitates a redelivery. */
   async publish(event: TypedEvent): Promise<void> {
     if (!this.producer) throw new Error('ServiceTestBed.start() was not called');
     await this.producer.send({
       topic: this.prefix + event.type,
       messages: [{ key: event.subject, value: serializeEvent(event) }],
     });
+  }
+
+  /**
+   * Creates a new event of `type` about the order in `data`, publishes it and returns it, so that
+   * a test can wait for its handling or publish it again.
+   */
+  async publishNewEvent<T extends EventType>(type: T, data: EventData<T>): Promise<TypedEvent<T>> {
+    const event = createEvent({ type, source: 'service-test', subject: data.orderId, data });
+    await this.publish(event);
+    return event;
   }
 
   /** Events of `type` about `orderId` read from the output topics so far. */
@@ -85,11 +120,24 @@ export class ServiceTestBed {
 
   /** Waits for the first event of `type` about `orderId` and returns it. */
   async nextEvent<T extends EventType>(type: T, orderId: string): Promise<TypedEvent<T>> {
-    await waitFor(() => this.eventsFor(type, orderId).length > 0, {
-      timeoutMs: 30_000,
-      description: `${type} for ${orderId}`,
+    const [first] = await this.waitForEvents(type, orderId, 1);
+    return first!;
+  }
+
+  /**
+   * Waits until at least `count` events of `type` about `orderId` have been read and returns
+   * all of them read so far.
+   */
+  async waitForEvents<T extends EventType>(
+    type: T,
+    orderId: string,
+    count: number,
+  ): Promise<TypedEvent<T>[]> {
+    await waitFor(() => this.eventsFor(type, orderId).length >= count, {
+      timeoutMs: SERVICE_TEST_WAIT_MS,
+      description: `${count} ${type} event(s) for ${orderId}`,
     });
-    return this.eventsFor(type, orderId)[0]!;
+    return this.eventsFor(type, orderId);
   }
 
   /** Number of events of `type` about `orderId` that the service wrote to its outbox. */
@@ -100,13 +148,27 @@ export class ServiceTestBed {
     return Number(rows[0]?.count ?? 0);
   }
 
-  /** Waits until the service has handled the event with `eventId` (its inbox has a row). */
+  /**
+   * Waits until the service has handled the event with `eventId`, which its inbox row shows.
+   * The row commits with the handler's effects, and a deferred event counts as handled. A
+   * redelivered event adds no row, so wait for a later event of the same subject instead. Events
+   * with one key share a partition, so the service handles them in the order published.
+   */
   async handled(eventId: string): Promise<void> {
     await waitFor(
       async () =>
         (await this.db('inbox_events').where({ event_id: eventId }).first()) !== undefined,
-      { timeoutMs: 30_000, description: `event ${eventId} handled` },
+      { timeoutMs: SERVICE_TEST_WAIT_MS, description: `event ${eventId} handled` },
     );
+  }
+
+  /**
+   * Returns whether the event with `eventId` is in the service's deferred events, where it waits
+   * for an earlier event of its subject. The row is deleted when the handler gets the event again.
+   */
+  async isDeferred(eventId: string): Promise<boolean> {
+    const row = await this.db('deferred_events').where({ event_id: eventId }).first();
+    return row !== undefined;
   }
 
   async stop(): Promise<void> {

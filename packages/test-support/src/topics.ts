@@ -26,8 +26,11 @@ export async function createTopic(
   options: TopicOptions = {},
 ): Promise<string> {
   await withAdmin(options, async (admin) => {
+    // kafkajs 2.2.4 waits for leaders by retrying only LEADER_NOT_AVAILABLE, so a broker that
+    // has not yet added the new topic to its metadata (UNKNOWN_TOPIC_OR_PARTITION, seen on a
+    // loaded machine) fails the call. The check below retries any error instead.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
     });
     await waitFor(() => hasAllLeaders(admin, name, partitions), {

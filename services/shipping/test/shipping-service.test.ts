@@ -186,12 +186,15 @@ describe('shipping service', () => {
   });
 
   it('defers a capture that arrives before its order', async () => {
-    await bed.publish(paymentCaptured('SH-EARLY-1'));
-    // Give the consumer time to handle and park the capture before the order exists.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const capture = paymentCaptured('SH-EARLY-1');
+    await bed.publish(capture);
+    // The order is not published yet, so the service defers the capture.
+    await bed.handled(capture.id);
+    expect(await bed.isDeferred(capture.id)).toBe(true);
     await bed.publish(orderCreated(usOrder('SH-EARLY-1')));
     const label = await bed.nextEvent('shipment.label_created', 'SH-EARLY-1');
     expect(label.data.orderId).toBe('SH-EARLY-1');
+    expect(await bed.isDeferred(capture.id)).toBe(false);
   });
 
   it('retries verification after carrier faults', async () => {
