@@ -53,6 +53,35 @@ export type EventHandler<T extends EventType> = (
 /** Handlers by event type; the consumer subscribes to the topic of each type listed. */
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
+/**
+ * Outcome of one attempt at a consumed message:
+ * - `handled`: the handler ran and its transaction committed.
+ * - `duplicate`: the inbox already contained the event id, so the handler did not run.
+ * - `deferred`: the handler parked the event until an earlier event of its subject is handled.
+ * - `ignored`: the topic carried an event type that has no handler.
+ * - `retried`: the attempt failed and the message will be tried again.
+ * - `dead_lettered`: the message was copied to the dead-letter topic.
+ */
+export type ConsumerOutcome =
+  'handled' | 'duplicate' | 'deferred' | 'ignored' | 'retried' | 'dead_lettered';
+
+/**
+ * Observer of an event consumer's work, such as a Prometheus exporter. It runs on every message,
+ * so it should be cheap, and it must not throw.
+ */
+export interface ConsumerMetrics {
+  /**
+   * Records one attempt at a message. `type` is the topic name without the prefix, which is the
+   * event type and is known even for a message that cannot be parsed. `seconds` runs from the
+   * start of the attempt until its outcome is final, including the dead-letter publish and
+   * excluding the delay before a retry.
+   *
+   * NOTE: an event parked with `defer` counts once, as `deferred`. Its later release runs in the
+   * transaction of the event that releases it and is not recorded again.
+   */
+  handled(type: string, outcome: ConsumerOutcome, seconds: number): void;
+}
+
 export interface DeadLetterNotice {
   topic: string;
   key: string | null;
@@ -77,6 +106,8 @@ export interface EventConsumerOptions {
   topicPrefix?: string;
   /** Called after a message was dead-lettered, for example to show the rejection to users. */
   onDeadLetter?: (notice: DeadLetterNotice) => Promise<void>;
+  /** Receives the outcome and duration of every attempt at a message. */
+  metrics?: ConsumerMetrics;
 }
 
 interface DeferredRow {
@@ -218,25 +249,38 @@ export class EventConsumer {
     message: KafkaMessage,
   ): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
+      const startedAt = performance.now();
+      let outcome: ConsumerOutcome;
       try {
-        await this.handleOnce(topic, partition, message, attempt);
-        return;
+        outcome = await this.handleOnce(topic, partition, message, attempt);
       } catch (error) {
         const final = !isRetryable(error) || attempt >= this.retry.maxAttempts;
         const fields = { err: error, topic, partition, offset: message.offset, attempt };
         if (final) {
           this.log.warn(fields, 'message dead-lettered');
           await this.deadLetter(topic, partition, message, error, attempt);
+          this.recordAttempt(topic, 'dead_lettered', startedAt);
           return;
         }
+        this.recordAttempt(topic, 'retried', startedAt);
         const delayMs = Math.min(
           this.retry.maxDelayMs,
           this.retry.initialDelayMs * 2 ** (attempt - 1),
         );
         this.log.warn({ ...fields, delayMs }, 'message handling failed, retrying');
         await this.pause(delayMs);
+        continue;
       }
+      this.recordAttempt(topic, outcome, startedAt);
+      return;
     }
+  }
+
+  private recordAttempt(topic: string, outcome: ConsumerOutcome, startedAt: number): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const seconds = (performance.now() - startedAt) / 1000;
+    metrics.handled(topic.slice(this.prefix.length), outcome, seconds);
   }
 
   private async handleOnce(
@@ -244,11 +288,11 @@ export class EventConsumer {
     partition: number,
     message: KafkaMessage,
     attempt: number,
-  ): Promise<void> {
+  ): Promise<'handled' | 'duplicate' | 'deferred' | 'ignored'> {
     const event = parseEvent(message.value);
-    if (!this.options.handlers[event.type]) return;
+    if (!this.options.handlers[event.type]) return 'ignored';
     const delivery = { topic, partition, offset: message.offset, attempt };
-    await this.options.db.transaction(async (trx) => {
+    return this.options.db.transaction(async (trx) => {
       // Written out rather than built with knex: this runs for every event, and knex's query
       // building costs more CPU than PostgreSQL spends on the insert.
       const claimed = (await trx.raw(
@@ -261,10 +305,12 @@ export class EventConsumer {
       )) as { rows: unknown[] };
       if (claimed.rows.length === 0) {
         this.log.debug({ eventId: event.id, eventType: event.type }, 'duplicate event skipped');
-        return;
+        return 'duplicate';
       }
       const deferred = await this.dispatch(trx, event, delivery);
-      if (!deferred) await this.releaseDeferred(trx, event.subject);
+      if (deferred) return 'deferred';
+      await this.releaseDeferred(trx, event.subject);
+      return 'handled';
     });
   }
 

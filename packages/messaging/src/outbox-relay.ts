@@ -16,6 +16,19 @@ export const RELAY_DEFAULTS = {
   sentRetentionHours: 24,
 } as const;
 
+/**
+ * Observer of an outbox relay's publishing, such as a Prometheus exporter. It must not throw.
+ * Topic names are given without the relay's topic prefix.
+ */
+export interface RelayMetrics {
+  /** Records `count` messages of one topic that Kafka acknowledged, once per topic of a batch. */
+  published(topic: string, count: number): void;
+  /** Records the number of rows in a batch that Kafka acknowledged. */
+  batchPublished(size: number): void;
+  /** Records a batch that Kafka did not acknowledge. Its rows stay pending and are sent again. */
+  publishFailed(): void;
+}
+
 export interface OutboxRelayOptions {
   /** Name of the owning service; relays of one service elect one leader by this name. */
   service: string;
@@ -30,6 +43,8 @@ export interface OutboxRelayOptions {
   topicPrefix?: string;
   /** Called after a batch reached Kafka and before it is marked sent; tests use it to crash there. */
   onPublished?: (eventIds: string[]) => void | Promise<void>;
+  /** Receives the messages and batches published and the failed publishes. */
+  metrics?: RelayMetrics;
 }
 
 interface OutboxRow {
@@ -148,18 +163,25 @@ export class OutboxRelay {
   private async send(rows: OutboxRow[]): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('OutboxRelay used before start()');
+    const topicPrefix = this.options.topicPrefix ?? '';
+    const topicMessages = groupByTopic(rows, topicPrefix);
     try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: groupByTopic(rows, this.options.topicPrefix ?? ''),
-      });
+      await producer.sendBatch({ acks: -1, topicMessages });
     } catch (error) {
+      this.options.metrics?.publishFailed();
       await this.options.db.raw(
         `UPDATE ${MESSAGING_TABLES.outbox} SET attempts = attempts + 1, last_error = ?
          WHERE id = ANY(?::bigint[])`,
         [errorText(error), rowIds(rows)],
       );
       throw error;
+    }
+    const metrics = this.options.metrics;
+    if (metrics !== undefined) {
+      for (const { topic, messages } of topicMessages) {
+        metrics.published(topic.slice(topicPrefix.length), messages.length);
+      }
+      metrics.batchPublished(rows.length);
     }
     await this.options.onPublished?.(rows.map((row) => row.event_id));
   }

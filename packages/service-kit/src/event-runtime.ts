@@ -26,6 +26,7 @@ export interface EventProcessingOptions {
 /**
  * Starts the service's outbox relay and its event consumer and registers both for shutdown,
  * the consumer stopping first so that the events its last handlers wrote are still relayed.
+ * Both report to the service's metrics (`context.metrics`).
  *
  * @example
  * await startEventProcessing(context, { group: 'payment', handlers: paymentHandlers(gateway) });
@@ -34,7 +35,7 @@ export async function startEventProcessing(
   context: ServiceContext<BaseServiceConfig & { KAFKA_TOPIC_PREFIX: string }>,
   options: EventProcessingOptions,
 ): Promise<{ relay: OutboxRelay; consumer: EventConsumer }> {
-  const { config, db, kafka, logger, shutdown } = context;
+  const { config, db, kafka, logger, shutdown, metrics } = context;
   const relay = new OutboxRelay({
     service: options.group,
     db,
@@ -42,6 +43,7 @@ export async function startEventProcessing(
     kafka,
     logger,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    metrics: metrics.relay,
   });
   await relay.start();
   shutdown.add('outbox relay', () => relay.stop());
@@ -54,6 +56,7 @@ export async function startEventProcessing(
     logger,
     handlers: options.handlers,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    metrics: metrics.consumer(options.group),
     ...(options.partitionsConsumedConcurrently
       ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
       : {}),

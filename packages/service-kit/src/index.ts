@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './http-app.js';
 export * from './kafka-logger.js';
 export * from './logger.js';
+export * from './metrics.js';
 export * from './migration-source.js';
 export * from './readiness.js';
 export * from './request-tracing.js';

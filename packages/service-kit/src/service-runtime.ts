@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { createHttpApp } from './http-app.js';
 import { createKafkaLogCreator } from './kafka-logger.js';
 import { createLogger, type Logger } from './logger.js';
+import { createServiceMetrics, registerMetricsRoute, type ServiceMetrics } from './metrics.js';
 import { databaseCheck, kafkaCheck } from './readiness.js';
 import { createShutdown, type Shutdown, type ShutdownExitCode } from './shutdown.js';
 import { startTracing } from './tracing.js';
@@ -21,6 +22,8 @@ export interface ServiceContext<Config> {
   app: FastifyInstance;
   /** Shutdown sequence, to which `setup` adds the stop function of each consumer and relay. */
   shutdown: Shutdown;
+  /** Prometheus metrics that `GET /metrics` serves. A service registers its own metrics here. */
+  metrics: ServiceMetrics;
 }
 
 /** A config schema whose output contains the common variables of `baseServiceConfig`. */
@@ -53,6 +56,8 @@ export interface ServiceDefinition<Schema extends ServiceConfigSchema> {
 /** A started service. */
 export interface RunningService {
   app: FastifyInstance;
+  /** Prometheus metrics that `GET /metrics` serves. */
+  metrics: ServiceMetrics;
   /** Base URL of the HTTP server, such as `http://127.0.0.1:8081`. */
   url: string;
   /** Runs the shutdown sequence without exiting the process; resolves with its exit code. */
@@ -62,7 +67,8 @@ export interface RunningService {
 /**
  * Starts a service: loads the config, creates the logger, starts tracing, opens the database and
  * runs its migrations, creates the Kafka client, builds the HTTP app with database and Kafka
- * readiness checks, calls `setup`, then listens and logs `service started`.
+ * readiness checks and `GET /metrics` (see `createServiceMetrics`), calls `setup`, then listens
+ * and logs `service started`.
  *
  * Shutdown closes the HTTP server first, then runs the steps that `setup` added (last added
  * first), then releases Kafka, the database and tracing. A config error is printed to stderr.
@@ -147,7 +153,9 @@ async function startComponents<Schema extends ServiceConfigSchema>(
     logger,
     readiness: [databaseCheck(db), kafkaReadiness],
   });
-  await definition.setup({ config, logger, db, kafka, app, shutdown });
+  const metrics = createServiceMetrics(definition.name);
+  registerMetricsRoute(app, metrics.registry);
+  await definition.setup({ config, logger, db, kafka, app, shutdown, metrics });
   // Registered last so that it runs first, and no new requests reach consumers being drained.
   shutdown.add('http server', () => app.close());
 
@@ -159,6 +167,7 @@ async function startComponents<Schema extends ServiceConfigSchema>(
   if (definition.ownsProcess ?? true) shutdown.installSignalHandlers();
   return {
     app,
+    metrics,
     url: `http://${hostForUrl(baseConfig.HOST)}:${port}`,
     stop: () => shutdown.run('stop'),
   };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_ORDERS_FILE } from '@orderflow/replay';
+import { BENCH_SERVICES, type ServiceUrls } from './service-cpu.js';
 
 /** Default sizes of a benchmark run. */
 export const BENCH_DEFAULTS = {
@@ -20,6 +21,8 @@ export interface BenchOptions {
   endToEnd: boolean;
   relay: boolean;
   gatewayUrl: string;
+  /** Base URL of each service, whose `/metrics` the end-to-end part reads. */
+  serviceUrls: ServiceUrls;
   kafkaBrokers: string[];
   topicPrefix: string;
   stripeApiKey: string;
@@ -47,7 +50,10 @@ Options:
 Environment: GATEWAY_URL (default http://127.0.0.1:8080), KAFKA_BROKERS (default
 127.0.0.1:19092), KAFKA_TOPIC_PREFIX, STRIPE_API_KEY, STRIPE_BASE_URL and SANDBOX_URL (default
 http://127.0.0.1:4010), TEST_POSTGRES_ADMIN_URL (superuser URL for the scratch database of (b),
-default postgres://postgres@127.0.0.1:5432/postgres).`;
+default postgres://postgres@127.0.0.1:5432/postgres).
+(a) also reads the CPU time of each service from its /metrics, at GATEWAY_URL, PAYMENT_URL,
+SHIPPING_URL, TAX_URL, FRAUD_URL, NOTIFICATION_URL and CRM_SYNC_URL (defaults
+http://127.0.0.1:8080 to 8086 in that order).`;
 
 /** An invalid command line. The message names the option and the reason. */
 export class BenchUsageError extends Error {
@@ -69,6 +75,22 @@ function wholeNumber(option: string, value: string | undefined, fallback: number
 function envValue(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
+}
+
+function httpUrl(variable: string, value: string): string {
+  const protocol = URL.canParse(value) ? new URL(value).protocol : '';
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new BenchUsageError(`${variable} must be an http or https URL; received "${value}"`);
+  }
+  return value;
+}
+
+function serviceUrlsFrom(env: Environment): ServiceUrls {
+  const urls: Partial<ServiceUrls> = {};
+  for (const { service, urlVariable, defaultUrl } of BENCH_SERVICES) {
+    urls[service] = httpUrl(urlVariable, envValue(env, urlVariable) ?? defaultUrl);
+  }
+  return urls as ServiceUrls;
 }
 
 function parse(args: string[]) {
@@ -102,6 +124,7 @@ export function parseBenchOptions(
     throw new BenchUsageError('--skip-end-to-end and --skip-relay together leave nothing to run');
   }
   const sandboxUrl = envValue(env, 'SANDBOX_URL') ?? 'http://127.0.0.1:4010';
+  const serviceUrls = serviceUrlsFrom(env);
   return {
     orderCount: wholeNumber('--orders', values.orders, BENCH_DEFAULTS.orderCount, 1),
     ratePerSecond: wholeNumber('--rate', values.rate, BENCH_DEFAULTS.ratePerSecond, 0),
@@ -114,7 +137,8 @@ export function parseBenchOptions(
     ),
     endToEnd: !values['skip-end-to-end'],
     relay: !values['skip-relay'],
-    gatewayUrl: envValue(env, 'GATEWAY_URL') ?? 'http://127.0.0.1:8080',
+    gatewayUrl: serviceUrls.gateway,
+    serviceUrls,
     kafkaBrokers: (envValue(env, 'KAFKA_BROKERS') ?? '127.0.0.1:19092')
       .split(',')
       .map((broker) => broker.trim())

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatLatencies } from '@orderflow/replay';
 import type { EndToEndFigures } from './end-to-end-bench.js';
 import type { RelayFigures } from './relay-bench.js';
+import { CPU_METRIC, type CpuPerOrderFigures } from './service-cpu.js';
 
 /** Targets printed beside the figures. */
 export const BENCH_TARGETS = {
@@ -67,4 +68,36 @@ export function formatRelay(figures: RelayFigures): string[] {
     `  ratio: ${(figures.ratio * 100).toFixed(0)}% ` +
       `(target >= ${BENCH_TARGETS.relayRatio * 100}%: ${verdict(figures.ratio >= BENCH_TARGETS.relayRatio)})`,
   ];
+}
+
+function formatMsPerOrder(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${ms.toFixed(2)} ms`;
+}
+
+/**
+ * Formats the CPU time per captured order of each service and in total, followed by the
+ * processes that the figures leave out.
+ */
+export function formatCpuPerOrder(figures: CpuPerOrderFigures): string[] {
+  const width = Math.max('total'.length, ...figures.services.map((use) => use.service.length));
+  const lines = [
+    `  CPU per captured order: each service's ${CPU_METRIC} over the run, idle work included, ` +
+      `divided by ${figures.captured} captured orders`,
+  ];
+  for (const use of figures.services) {
+    const name = use.service.padEnd(width);
+    if ('notMeasured' in use) {
+      lines.push(`    ${name}  not measured: ${use.notMeasured}`);
+    } else {
+      const perOrder = formatMsPerOrder(use.msPerOrder);
+      lines.push(`    ${name}  ${perOrder} (${use.cpuSeconds.toFixed(2)} s CPU)`);
+    }
+  }
+  const total = formatMsPerOrder(figures.totalMsPerOrder);
+  lines.push(
+    `    ${'total'.padEnd(width)}  ${total} (${figures.totalCpuSeconds.toFixed(2)} s CPU, ` +
+      `${figures.measuredServices} of ${figures.services.length} services measured)`,
+    '  not counted: the Kafka broker, PostgreSQL and the provider sandbox',
+  );
+  return lines;
 }

@@ -11,6 +11,12 @@ import {
   type LatencySummary,
   type OrderResult,
 } from '@orderflow/replay';
+import {
+  cpuPerCapturedOrder,
+  readAllServiceCpu,
+  type CpuPerOrderFigures,
+  type ServiceUrls,
+} from './service-cpu.js';
 import { syntheticApprovedOrders } from './synthetic-orders.js';
 
 /** Settings of the end-to-end benchmark. */
@@ -20,6 +26,8 @@ export interface EndToEndSettings {
   ratePerSecond: number;
   ordersFile: string;
   gatewayUrl: string;
+  /** Base URL of each service, whose CPU time is read from its `/metrics`. */
+  serviceUrls: ServiceUrls;
   kafkaBrokers: string[];
   topicPrefix: string;
   stripeApiKey: string;
@@ -35,6 +43,12 @@ export interface EndToEndFigures {
   /** Captured orders per second, from the first `order.created` to the last `payment.captured`. */
   ordersPerSecond: number | undefined;
   createdToCaptured: LatencySummary;
+}
+
+/** Figures of one end-to-end run with the CPU time that the services used for it. */
+export interface EndToEndRun {
+  figures: EndToEndFigures;
+  cpu: CpuPerOrderFigures;
 }
 
 /**
@@ -66,9 +80,10 @@ export function endToEndFigures(runId: string, results: readonly OrderResult[]):
 
 /**
  * Sends synthetic approved orders through a running platform with the replay's code and
- * measures them through the gateway's stage times.
+ * measures them through the gateway's stage times. Reads each service's CPU time from its
+ * `/metrics` right before the first order is sent and after the orders settle.
  */
-export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndToEndFigures> {
+export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndToEndRun> {
   await checkGatewayReady(settings.gatewayUrl);
   const runId = newRunId().replace(/^r/, 'b');
   const dataSet = await readReplayOrders(settings.ordersFile, { runId });
@@ -79,6 +94,7 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
     clientId: 'orderflow-bench',
   });
   try {
+    const cpuBefore = await readAllServiceCpu(settings.serviceUrls);
     const results = await runReplay({
       orders,
       runId,
@@ -93,7 +109,9 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
       ratePerSecond: settings.ratePerSecond || undefined,
       warn: (message) => console.error(`warning: ${message}`),
     });
-    return endToEndFigures(runId, results);
+    const cpuAfter = await readAllServiceCpu(settings.serviceUrls);
+    const figures = endToEndFigures(runId, results);
+    return { figures, cpu: cpuPerCapturedOrder(cpuBefore, cpuAfter, figures.captured) };
   } finally {
     await publisher.close();
   }

@@ -6,7 +6,7 @@ import {
   parseBenchOptions,
   type BenchOptions,
 } from './bench-options.js';
-import { formatEndToEnd, formatRelay, machineLine } from './bench-report.js';
+import { formatCpuPerOrder, formatEndToEnd, formatRelay, machineLine } from './bench-report.js';
 import { runEndToEndBench } from './end-to-end-bench.js';
 import { runRelayBench } from './relay-bench.js';
 import { syntheticApprovedOrders } from './synthetic-orders.js';
@@ -17,8 +17,9 @@ const RELAY_SOURCE_ORDERS = 1_000;
 async function bench(options: BenchOptions): Promise<void> {
   console.log(machineLine());
   if (options.endToEnd) {
-    const figures = await runEndToEndBench({ ...options });
-    for (const line of formatEndToEnd(figures, options.ratePerSecond)) console.log(line);
+    const run = await runEndToEndBench({ ...options });
+    for (const line of formatEndToEnd(run.figures, options.ratePerSecond)) console.log(line);
+    for (const line of formatCpuPerOrder(run.cpu)) console.log(line);
   }
   if (options.relay) {
     const dataSet = await readReplayOrders(options.ordersFile, { runId: 'bench' });
