@@ -293,15 +293,29 @@ export class EventConsumer {
     if (!this.options.handlers[event.type]) return 'ignored';
     const delivery = { topic, partition, offset: message.offset, attempt };
     return this.options.db.transaction(async (trx) => {
-      // Written out rather than built with knex: this runs for every event, and knex's query
-      // building costs more CPU than PostgreSQL spends on the insert.
+      // One statement takes the subject's lock and claims the event id. The lock is a
+      // transaction-scoped advisory lock on (group, subject): without it, an event that defers
+      // because its order is unknown and the order's own event, handled at the same time on
+      // another partition, would each miss the other's uncommitted row, and the parked event
+      // would never be released. Written out rather than built with knex: this runs for every
+      // event, and knex's query building costs more CPU than PostgreSQL spends on it.
       const claimed = (await trx.raw(
         `INSERT INTO ${MESSAGING_TABLES.inbox}
            (consumer_group, event_id, event_type, topic, partition, "offset")
-         VALUES (?, ?, ?, ?, ?, ?)
+         SELECT ?::text, ?::text, ?::text, ?::text, ?::integer, ?::text
+         FROM (SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))) AS subject_lock
          ON CONFLICT (consumer_group, event_id) DO NOTHING
          RETURNING event_id`,
-        [this.options.group, event.id, event.type, topic, partition, message.offset],
+        [
+          this.options.group,
+          event.id,
+          event.type,
+          topic,
+          partition,
+          message.offset,
+          this.options.group,
+          event.subject,
+        ],
       )) as { rows: unknown[] };
       if (claimed.rows.length === 0) {
         this.log.debug({ eventId: event.id, eventType: event.type }, 'duplicate event skipped');

@@ -31,6 +31,17 @@ import {
 } from './harness.js';
 
 const GROUP = 'consumer-test';
+
+/** A flag that handlers set and wait for, giving up after a time limit. */
+function signal(): { set(): void; wait(limitMs: number): Promise<void> } {
+  let set: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => (set = resolve));
+  return {
+    set: () => set(),
+    wait: (limitMs) =>
+      Promise.race([reached, new Promise<void>((resolve) => setTimeout(resolve, limitMs))]),
+  };
+}
 const GROUPS = [
   GROUP,
   `${GROUP}-flaky`,
@@ -38,6 +49,7 @@ const GROUPS = [
   `${GROUP}-restart`,
   `${GROUP}-trace`,
   `${GROUP}-defer`,
+  `${GROUP}-race`,
 ];
 const TOPICS = [
   'order.created',
@@ -320,6 +332,49 @@ describe('event consumer', () => {
     );
     expect(handled).toEqual(['order.created', 'tax.calculated']);
     expect(await database.db(MESSAGING_TABLES.deferred).where({ subject: 'DEFER-1' })).toEqual([]);
+  });
+
+  it('releases an event that deferred while its order was handled at the same time', async () => {
+    const handled: string[] = [];
+    // Each handler waits up to 3 s for the other to reach a point, so that without the
+    // consumer's per-subject lock both transactions would be open at once: the tax handler
+    // finds no order, the order's handler commits and releases nothing, and the tax event
+    // parks for good. With the lock, one of the two waits times out and they run in turn.
+    const taxChecked = signal();
+    const orderHandled = signal();
+    await send('tax.calculated', serializeEvent(taxCalculated('RACE-1')), 'RACE-1');
+    await send('order.created', serializeEvent(orderCreated('RACE-1')), 'RACE-1');
+    await withConsumer(
+      {
+        'order.created': async (event, ctx) => {
+          if (event.data.orderId !== 'RACE-1') return;
+          await taxChecked.wait(3_000);
+          await ctx.trx('effects').insert({ event_id: event.id, order_id: 'RACE-1' });
+          handled.push('order.created');
+          orderHandled.set();
+        },
+        'tax.calculated': async (event, ctx) => {
+          if (event.data.orderId !== 'RACE-1') return;
+          const order = await ctx.trx('effects').where({ order_id: 'RACE-1' }).first();
+          if (order) {
+            handled.push('tax.calculated');
+            return;
+          }
+          taxChecked.set();
+          await orderHandled.wait(3_000);
+          return ctx.defer('order not known yet');
+        },
+      },
+      async () => {
+        await waitFor(() => handled.length === 2, {
+          timeoutMs: 30_000,
+          description: 'the parked tax event released after its order',
+        });
+      },
+      `${GROUP}-race`,
+    );
+    expect(handled).toEqual(['order.created', 'tax.calculated']);
+    expect(await database.db(MESSAGING_TABLES.deferred).where({ subject: 'RACE-1' })).toEqual([]);
   });
 
   it('continues the producer trace in the consumer span', async () => {
