@@ -287,6 +287,185 @@ describe('HubSpot search', () => {
   });
 });
 
+interface UpsertBody {
+  status: string;
+  results: (CrmObject & { new: boolean })[];
+  startedAt: string;
+  completedAt: string;
+}
+
+function upsert(type: string, inputs: unknown[], token?: string | null) {
+  return call<UpsertBody>('POST', `/crm/v3/objects/${type}/batch/upsert`, { inputs }, token);
+}
+
+function dealInput(orderId: string, properties: Record<string, unknown> = {}) {
+  return {
+    idProperty: 'orderflow_order_id',
+    id: orderId,
+    properties: { dealname: `Order ${orderId}`, dealstage: 'contractsent', ...properties },
+  };
+}
+
+async function storedDeals(orderId: string) {
+  const response = await fetch(`${sandbox.url}/_sandbox/hubspot/deals`);
+  const { deals } = (await response.json()) as {
+    deals: { id: string; properties: Record<string, string> }[];
+  };
+  return deals.filter((deal) => deal.properties.orderflow_order_id === orderId);
+}
+
+describe('HubSpot batch upsert', () => {
+  it('creates a deal with its unique property', async () => {
+    const { status, body } = await upsert('deals', [dealInput('UP-1', { amount: 12.5 })]);
+
+    expect(status).toBe(200);
+    expect(body.status).toBe('COMPLETE');
+    expect(Date.parse(body.startedAt)).not.toBeNaN();
+    expect(Date.parse(body.completedAt)).not.toBeNaN();
+    expect(body.results).toHaveLength(1);
+    const [deal] = body.results;
+    expect(deal?.new).toBe(true);
+    expect(deal?.id).toMatch(/^\d+$/);
+    expect(deal?.properties.orderflow_order_id).toBe('UP-1');
+    expect(deal?.properties.amount).toBe('12.5');
+    expect(deal?.properties.pipeline).toBe('default');
+    expect(deal?.archived).toBe(false);
+  });
+
+  it('updates the deal that has the value', async () => {
+    const first = await upsert('deals', [dealInput('UP-2')]);
+
+    const second = await upsert('deals', [dealInput('UP-2', { dealstage: 'closedwon' })]);
+
+    expect(second.status).toBe(200);
+    expect(second.body.results[0]?.new).toBe(false);
+    expect(second.body.results[0]?.id).toBe(first.body.results[0]?.id);
+    const deals = await storedDeals('UP-2');
+    expect(deals).toHaveLength(1);
+    expect(deals[0]?.properties.dealstage).toBe('closedwon');
+  });
+
+  it('finds a deal the search index lacks', async () => {
+    await call('PUT', '/_sandbox/hubspot/settings', { searchIndexDelayMs: 60_000 }, null);
+    try {
+      const first = await upsert('deals', [dealInput('UP-LAG')]);
+      const found = await search('deals', eq('orderflow_order_id', 'UP-LAG'));
+
+      const second = await upsert('deals', [dealInput('UP-LAG', { amount: 9 })]);
+
+      expect(first.body.results[0]?.new).toBe(true);
+      expect(found.body.total).toBe(0);
+      expect(second.body.results[0]?.new).toBe(false);
+      expect(second.body.results[0]?.id).toBe(first.body.results[0]?.id);
+      expect(await storedDeals('UP-LAG')).toHaveLength(1);
+    } finally {
+      await call('PUT', '/_sandbox/hubspot/settings', { searchIndexDelayMs: 0 }, null);
+    }
+  });
+
+  it('needs create-only properties only for new records', async () => {
+    await upsert('deals', [dealInput('UP-3')]);
+
+    const update = await upsert('deals', [
+      { idProperty: 'orderflow_order_id', id: 'UP-3', properties: { amount: 30 } },
+    ]);
+    const create = await upsert('deals', [
+      { idProperty: 'orderflow_order_id', id: 'UP-4', properties: { amount: 40 } },
+    ]);
+
+    expect(update.status).toBe(200);
+    expect(update.body.results[0]?.properties.amount).toBe('30');
+    expect(create.status).toBe(400);
+    expect(create.body.errors?.map((error) => error.code)).toEqual(['REQUIRED', 'REQUIRED']);
+    expect(await storedDeals('UP-4')).toHaveLength(0);
+  });
+
+  it('matches a contact email ignoring case', async () => {
+    const existing = await createContact({ email: 'upsert@example.com' });
+
+    const { status, body } = await upsert('contacts', [
+      { idProperty: 'email', id: 'UPSERT@Example.com', properties: { firstname: 'Uma' } },
+    ]);
+
+    expect(status).toBe(200);
+    expect(body.results[0]?.new).toBe(false);
+    expect(body.results[0]?.id).toBe(existing.body.id);
+    expect(body.results[0]?.properties.firstname).toBe('Uma');
+  });
+
+  it('creates several records in input order', async () => {
+    const { status, body } = await upsert('deals', [dealInput('UP-5'), dealInput('UP-6')]);
+
+    expect(status).toBe(200);
+    expect(body.results.map((deal) => deal.properties.orderflow_order_id)).toEqual([
+      'UP-5',
+      'UP-6',
+    ]);
+    expect(body.results.map((deal) => deal.new)).toEqual([true, true]);
+  });
+
+  it('rejects a non-unique idProperty', async () => {
+    const { status, body } = await upsert('deals', [
+      { idProperty: 'dealname', id: 'Order UP-7', properties: { dealstage: 'contractsent' } },
+    ]);
+
+    expect(status).toBe(400);
+    expect(body.status).toBe('error');
+    expect(body.category).toBe('VALIDATION_ERROR');
+    expect(body.message).toMatch(
+      /^Unable to perform update\/upsert by non-unique 0-3 property dealname in portal ID \d+$/,
+    );
+    expect(body.correlationId).toBeTruthy();
+  });
+
+  it.each([
+    ['no inputs', []],
+    ['101 inputs', Array.from({ length: 101 }, (_, index) => dealInput(`UP-MANY-${index}`))],
+    ['a missing idProperty', [{ id: 'UP-8', properties: { dealname: 'Order UP-8' } }]],
+    ['an empty id', [dealInput('')]],
+    ['missing properties', [{ idProperty: 'orderflow_order_id', id: 'UP-9' }]],
+    ['a different id in properties', [dealInput('UP-10', { orderflow_order_id: 'UP-11' })]],
+    ['a repeated id', [dealInput('UP-12'), dealInput('UP-12')]],
+    [
+      'an invalid input after a valid one',
+      [dealInput('UP-13'), dealInput('UP-14', { dealstage: 'shipped' })],
+    ],
+  ])('rejects %s without writing', async (_label, inputs) => {
+    const before = (await fetch(`${sandbox.url}/_sandbox/hubspot/deals`).then((response) =>
+      response.json(),
+    )) as { deals: unknown[] };
+
+    const { status, body } = await upsert('deals', inputs);
+
+    const after = (await fetch(`${sandbox.url}/_sandbox/hubspot/deals`).then((response) =>
+      response.json(),
+    )) as { deals: unknown[] };
+    expect(status).toBe(400);
+    expect(body.category).toBe('VALIDATION_ERROR');
+    expect(after.deals).toHaveLength(before.deals.length);
+  });
+
+  it('rejects a request without a token', async () => {
+    const { status, body } = await upsert('deals', [dealInput('UP-15')], null);
+
+    expect(status).toBe(401);
+    expect(body.category).toBe('INVALID_AUTHENTICATION');
+    expect(await storedDeals('UP-15')).toHaveLength(0);
+  });
+
+  it('applies injected faults', async () => {
+    await call('POST', '/_sandbox/hubspot/faults', { statusCode: 503, count: 1 }, null);
+
+    const failed = await upsert('deals', [dealInput('UP-16')]);
+    const retried = await upsert('deals', [dealInput('UP-16')]);
+
+    expect(failed.status).toBe(503);
+    expect(failed.body.category).toBe('INTERNAL_ERROR');
+    expect(retried.status).toBe(200);
+    expect(retried.body.results[0]?.new).toBe(true);
+  });
+});
+
 describe('HubSpot associations', () => {
   it('associates deal and contact both ways', async () => {
     const contact = await createContact({ email: 'assoc@example.com' });

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSandbox, type RunningSandbox } from '@orderflow/sandbox';
 import { createLogger, PROVIDER_POLICY_PRESETS, ProviderError } from '@orderflow/service-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +64,34 @@ async function setSearchIndexDelay(delayMs: number) {
     body: JSON.stringify({ searchIndexDelayMs: delayMs }),
   });
   expect(response.status).toBe(200);
+}
+
+/** Sends a HubSpot API request to the sandbox with the test's access token. */
+async function hubSpotRequest<T>(method: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.ok).toBe(true);
+  return (await response.json()) as T;
+}
+
+/**
+ * Starts a loopback server that responds to every request with `status` and `body`, for
+ * responses that the sandbox never sends.
+ */
+async function startFixedResponder(status: number, body: unknown): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function urlOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 async function callError(promise: Promise<unknown>): Promise<ProviderError> {
@@ -188,6 +218,184 @@ describe('HubSpotClient.upsertDeal', () => {
     expect(deals).toHaveLength(1);
     expect(deals[0]?.properties.dealstage).toBe('closedwon');
     expect(deals[0]?.associatedIds).toEqual([contactId]);
+  });
+
+  it('keeps one deal when a retry misses the search index', async () => {
+    const { contactId } = await client().upsertContact({
+      customerId: 'LAG-2',
+      email: 'lag-2@example.com',
+    });
+    const input = { orderId: 'LAG-2020-1', amountMinor: 2500, currency: 'USD' as const, contactId };
+    await setSearchIndexDelay(60_000);
+    try {
+      // The upsert goes through, then all three attempts of the association fail, so the first
+      // attempt fails after it created the deal.
+      await injectFault({ count: 1 });
+      await injectFault({ statusCode: 503, count: 3 });
+      const failure = await callError(client().upsertDeal({ ...input, stage: 'placed' }));
+      const search = await hubSpotRequest<{ total: number }>(
+        'POST',
+        '/crm/v3/objects/deals/search',
+        {
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: 'orderflow_order_id', operator: 'EQ', value: input.orderId },
+              ],
+            },
+          ],
+        },
+      );
+
+      const retry = await client().upsertDeal({ ...input, stage: 'paid' });
+
+      const deals = (await inspect('deals')).filter(
+        (deal) => deal.properties.orderflow_order_id === input.orderId,
+      );
+      expect(failure.retryable).toBe(true);
+      expect(search.total).toBe(0);
+      expect(retry.created).toBe(false);
+      expect(deals).toHaveLength(1);
+      expect(deals[0]?.id).toBe(retry.dealId);
+      expect(deals[0]?.properties.dealstage).toBe('closedwon');
+      expect(deals[0]?.associatedIds).toEqual([contactId]);
+    } finally {
+      await setSearchIndexDelay(0);
+    }
+  });
+
+  it('updates a deal that another writer created', async () => {
+    const { contactId } = await client().upsertContact({
+      customerId: 'EX-1',
+      email: 'ex-1@example.com',
+    });
+    const existing = await hubSpotRequest<{ id: string }>('POST', '/crm/v3/objects/deals', {
+      properties: {
+        dealname: 'Imported order',
+        dealstage: 'appointmentscheduled',
+        orderflow_order_id: 'EX-2020-1',
+      },
+    });
+
+    const result = await client().upsertDeal({
+      orderId: 'EX-2020-1',
+      amountMinor: 700,
+      currency: 'USD',
+      stage: 'placed',
+      contactId,
+    });
+
+    const deal = (await inspect('deals')).find((candidate) => candidate.id === existing.id);
+    expect(result).toEqual({ dealId: existing.id, created: false });
+    expect(deal?.properties.dealname).toBe('Order EX-2020-1');
+    expect(deal?.properties.dealstage).toBe('contractsent');
+    expect(deal?.properties.amount).toBe('7.00');
+  });
+
+  it('rejects an invalid deal stage as final', async () => {
+    const { contactId } = await client().upsertContact({
+      customerId: 'ST-1',
+      email: 'st-1@example.com',
+    });
+    const misconfigured = new HubSpotClient(
+      {
+        accessToken: ACCESS_TOKEN,
+        baseUrl: sandbox.url,
+        policy: FAST_POLICY,
+        dealStageIds: { placed: 'shipped' },
+      },
+      logger,
+    );
+
+    const error = await callError(
+      misconfigured.upsertDeal({
+        orderId: 'ST-2020-1',
+        amountMinor: 100,
+        currency: 'USD',
+        stage: 'placed',
+        contactId,
+      }),
+    );
+
+    const deals = (await inspect('deals')).filter(
+      (deal) => deal.properties.orderflow_order_id === 'ST-2020-1',
+    );
+    expect(error.code).toBe('PROVIDER_REJECTED');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('INVALID_OPTION on dealstage');
+    expect(deals).toHaveLength(0);
+  });
+
+  it('rejects a 207 upsert result as final', async () => {
+    const responder = await startFixedResponder(207, {
+      status: 'COMPLETE',
+      results: [],
+      numErrors: 1,
+      errors: [
+        {
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          message: 'Property values were not valid',
+          errors: [{ code: 'INVALID_OPTION', context: { propertyName: ['dealstage'] } }],
+          context: {},
+        },
+      ],
+      startedAt: '2024-01-01T00:00:00.000Z',
+      completedAt: '2024-01-01T00:00:00.100Z',
+    });
+    try {
+      const remote = new HubSpotClient(
+        { accessToken: ACCESS_TOKEN, baseUrl: urlOf(responder), policy: FAST_POLICY },
+        logger,
+      );
+
+      const error = await callError(
+        remote.upsertDeal({
+          orderId: 'MS-1',
+          amountMinor: 100,
+          currency: 'USD',
+          stage: 'placed',
+          contactId: '101',
+        }),
+      );
+
+      expect(error.code).toBe('PROVIDER_REJECTED');
+      expect(error.retryable).toBe(false);
+      expect(error.message).toContain('HTTP 207 VALIDATION_ERROR');
+      expect(error.message).toContain('INVALID_OPTION on dealstage');
+    } finally {
+      await new Promise((resolve) => responder.close(resolve));
+    }
+  });
+
+  it('rejects an upsert result without the new flag', async () => {
+    const responder = await startFixedResponder(200, {
+      status: 'COMPLETE',
+      results: [{ id: '5001', properties: {} }],
+      startedAt: '2024-01-01T00:00:00.000Z',
+      completedAt: '2024-01-01T00:00:00.100Z',
+    });
+    try {
+      const remote = new HubSpotClient(
+        { accessToken: ACCESS_TOKEN, baseUrl: urlOf(responder), policy: FAST_POLICY },
+        logger,
+      );
+
+      const error = await callError(
+        remote.upsertDeal({
+          orderId: 'MS-2',
+          amountMinor: 100,
+          currency: 'USD',
+          stage: 'placed',
+          contactId: '101',
+        }),
+      );
+
+      expect(error.code).toBe('PROVIDER_RESPONSE_INVALID');
+      expect(error.retryable).toBe(false);
+    } finally {
+      await new Promise((resolve) => responder.close(resolve));
+    }
   });
 
   it('formats zero-decimal amounts without decimals', async () => {

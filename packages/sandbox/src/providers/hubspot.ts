@@ -6,6 +6,7 @@ import {
   isCrmObjectType,
   type CrmObjectType,
 } from './hubspot/crm-schema.js';
+import { applyBatchUpsert, planBatchUpsert } from './hubspot/crm-batch-upsert.js';
 import { parseSearchRequest, runSearch } from './hubspot/crm-search.js';
 import {
   CrmStore,
@@ -39,9 +40,12 @@ type ObjectRequest = FastifyRequest<{ Params: ObjectParams; Querystring: ReadQue
 
 /**
  * Registers the HubSpot CRM v3 object routes for contacts and deals (create, read, update,
- * search) and the v4 default association between a deal and a contact, all with Bearer auth.
- * Creating a contact whose email exists fails with 409 and the existing ID in the message, like
- * HubSpot. Sandbox-only routes: `GET /_sandbox/hubspot/deals` and `/_sandbox/hubspot/contacts`
+ * search, batch upsert) and the v4 default association between a deal and a contact, all with
+ * Bearer auth. Creating a contact whose email exists fails with 409 and the existing ID in the
+ * message, like HubSpot. Batch upserts accept `email` on contacts and `orderflow_order_id` on
+ * deals as `idProperty`.
+ *
+ * Sandbox-only routes: `GET /_sandbox/hubspot/deals` and `/_sandbox/hubspot/contacts`
  * list every record with all its properties and associations, and `PUT /_sandbox/hubspot/settings`
  * with `{ searchIndexDelayMs }` makes new records appear in searches only after that delay, as
  * HubSpot's search index does.
@@ -76,6 +80,7 @@ export async function registerHubSpot(app: FastifyInstance): Promise<void> {
     });
 
     registerObjectRoutes(scope, store);
+    registerBatchRoutes(scope, store);
     registerAssociationRoutes(scope, store);
     registerInspectionRoutes(scope, store);
   });
@@ -155,6 +160,26 @@ function registerObjectRoutes(scope: FastifyInstance, store: CrmStore): void {
         results: page.map((record) => toPublicObject(type, record, parsed.request.properties)),
         ...(nextAfter ? { paging: { next: { after: nextAfter } } } : {}),
       };
+    },
+  );
+}
+
+function registerBatchRoutes(scope: FastifyInstance, store: CrmStore): void {
+  scope.post<{ Params: { objectType: string } }>(
+    '/crm/v3/objects/:objectType/batch/upsert',
+    async (request, reply) => {
+      const type = objectTypeOf(request, reply);
+      if (!type) return reply;
+
+      const startedAt = new Date().toISOString();
+      const plan = planBatchUpsert(store, type, request.body);
+      if (!plan.ok) {
+        if (plan.issues) return sendValidationError(reply, plan.issues);
+        return sendError(reply, 400, 'VALIDATION_ERROR', plan.message);
+      }
+
+      const results = applyBatchUpsert(store, type, plan.writes);
+      return { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() };
     },
   );
 }

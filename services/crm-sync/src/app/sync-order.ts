@@ -14,12 +14,10 @@ import type { CrmGateway } from '../domain/crm-ports.js';
  * transaction. An order that is already synced is skipped.
  *
  * Defers the event while the order's `order.created` has not been handled, so it runs once the
- * customer snapshot is stored. Provider faults are thrown so that the transaction rolls back and the event is
- * retried. The retry finds the records of the failed attempt through HubSpot's search and
- * updates them.
- *
- * NOTE: HubSpot's search index lags behind writes, so a retry within that delay can miss the
- * deal of the failed attempt and create a second one.
+ * customer snapshot is stored. Provider faults are thrown so that the transaction rolls back and
+ * the event is retried. The retry updates the records of the failed attempt: the deal through
+ * HubSpot's upsert by its unique order ID, the contact through the email search or the conflict
+ * of its create.
  */
 export async function syncCapturedOrder(
   capture: EventData<'payment.captured'>,

@@ -1,9 +1,16 @@
+/** HubSpot account ID of the sandbox portal, which some of HubSpot's error messages include. */
+export const SANDBOX_PORTAL_ID = 20_000_001;
+
 /**
  * The sandbox portal's CRM schema: object types, their properties and the deal pipeline.
  * `orderflow_*` properties are custom properties that a portal using orderflow must create.
+ * `uniqueProperties` are the properties with unique values (`hasUniqueValue: true` in HubSpot)
+ * that batch upserts accept as `idProperty`. Of these, only the contact email is also checked on
+ * plain creates and updates.
  */
 export const CRM_OBJECT_SCHEMAS = {
   contacts: {
+    objectTypeId: '0-1',
     firstId: 101,
     properties: [
       'email',
@@ -27,9 +34,11 @@ export const CRM_OBJECT_SCHEMAS = {
       'lastname',
     ],
     requiredOnCreate: [],
+    uniqueProperties: ['email'],
     modifiedProperty: 'lastmodifieddate',
   },
   deals: {
+    objectTypeId: '0-3',
     firstId: 5001,
     properties: [
       'dealname',
@@ -55,6 +64,7 @@ export const CRM_OBJECT_SCHEMAS = {
       'pipeline',
     ],
     requiredOnCreate: ['dealname', 'dealstage'],
+    uniqueProperties: ['orderflow_order_id'],
     modifiedProperty: 'hs_lastmodifieddate',
   },
 } as const;

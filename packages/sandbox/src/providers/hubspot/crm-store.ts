@@ -58,6 +58,20 @@ export class CrmStore {
     );
   }
 
+  /**
+   * Finds the record whose unique property `propertyName` equals `value`, the lowest ID if
+   * several. Reads the records directly, so the search index delay does not apply. Emails match
+   * without regard to case.
+   */
+  findByUniqueValue(
+    type: CrmObjectType,
+    propertyName: string,
+    value: string,
+  ): CrmRecord | undefined {
+    if (type === 'contacts' && propertyName === 'email') return this.findByEmail(value);
+    return this.list(type).find((record) => record.properties[propertyName] === value);
+  }
+
   /** Finds the contact that already has `email`, other than `exceptId`. */
   findByEmail(email: string, exceptId?: string): CrmRecord | undefined {
     const normalized = email.toLowerCase();

@@ -6,6 +6,7 @@ import {
   type Logger,
   type ProviderPolicyOptions,
 } from '@orderflow/service-kit';
+import { hubSpotResponseError, type HubSpotErrorBody } from './hubspot-errors.js';
 import { HubSpotHttp } from './hubspot-http.js';
 
 /**
@@ -37,7 +38,7 @@ export interface HubSpotConfig {
   accessToken: string;
   /** The sandbox's URL, or `https://api.hubapi.com` for live. */
   baseUrl: string;
-  /** Pipeline of new deals, `default` unless set. */
+  /** Pipeline of the deals, `default` unless set. Updates set it too (see `upsertDeal`). */
   pipelineId?: string;
   dealStageIds?: Partial<Record<DealStage, string>>;
   /** Policy limits, PROVIDER_POLICY_PRESETS.standard unless set. Tests pass shorter timeouts. */
@@ -77,9 +78,18 @@ interface SearchResult {
   results?: { id: string }[];
 }
 
+/** The fields of a batch upsert response that the client reads. */
+interface BatchUpsertResult {
+  status?: string;
+  results?: { id?: unknown; new?: unknown }[];
+  errors?: HubSpotErrorBody[];
+}
+
 /**
- * Typed client of the HubSpot CRM v3 and v4 APIs over `fetch`. Upserts search first, so a
- * retried event updates the record that the first attempt created.
+ * Typed client of the HubSpot CRM v3 and v4 APIs over `fetch`. Its upserts let a retried event
+ * update the records that the first attempt created. Deals go through HubSpot's batch upsert by
+ * their unique `orderflow_order_id`. Contacts are found by an email search, or by the existing
+ * ID in the 409 of a create when the search missed a new contact.
  */
 export class HubSpotClient {
   private readonly http: HubSpotHttp;
@@ -119,42 +129,41 @@ export class HubSpotClient {
   }
 
   /**
-   * Finds the deal by its `orderflow_order_id` and updates it, or creates it, then associates
-   * it with the contact.
+   * Creates or updates the order's deal in one batch upsert by `orderflow_order_id`, then
+   * associates it with the contact. The portal must define that property with unique values.
+   * HubSpot looks the deal up by that value, not through its lagging search index, so a retry
+   * updates the deal of an earlier attempt. `created` is the `new` flag of the result.
    *
-   * NOTE: two concurrent calls for one order can both miss in the search and create two deals.
-   * Callers must handle one order's events in sequence, as a Kafka partition keyed by order ID
-   * does.
+   * An upsert sends the same properties whether it creates or updates, so every call sets
+   * `pipeline` next to `dealstage`. The stage IDs of `dealStageIds` belong to the configured
+   * pipeline, and a stage sent without its pipeline would be paired with whatever pipeline the
+   * deal is in. As a result, an update moves a deal that someone moved to another pipeline back
+   * to the configured one.
+   *
+   * NOTE: HubSpot's API reference does not state that this lookup skips the search index, nor
+   * how two concurrent upserts that both create one new value end. Only the sandbox was run.
+   * Callers still handle one order's events in sequence, as a Kafka partition keyed by order
+   * ID does.
    */
   async upsertDeal(input: UpsertDealInput): Promise<DealUpsert> {
     const properties: Record<string, string> = {
       dealname: `Order ${input.orderId}`,
       amount: formatMinorUnits(input.amountMinor, input.currency),
       deal_currency_code: input.currency,
+      pipeline: this.config.pipelineId ?? 'default',
       dealstage: this.stageIds[input.stage],
       [ORDERFLOW_PROPERTIES.orderId]: input.orderId,
     };
 
-    const existingId = await this.searchOne('deals', ORDERFLOW_PROPERTIES.orderId, input.orderId);
-    let result: DealUpsert;
-    if (existingId) {
-      await this.http.send({
-        operation: 'deal update',
-        method: 'PATCH',
-        path: `/crm/v3/objects/deals/${existingId}`,
-        body: { properties },
-      });
-      result = { dealId: existingId, created: false };
-    } else {
-      properties.pipeline = this.config.pipelineId ?? 'default';
-      const created = await this.http.send({
-        operation: 'deal create',
-        method: 'POST',
-        path: '/crm/v3/objects/deals',
-        body: { properties },
-      });
-      result = { dealId: recordId(created.body), created: true };
-    }
+    const response = await this.http.send({
+      operation: 'deal upsert',
+      method: 'POST',
+      path: '/crm/v3/objects/deals/batch/upsert',
+      body: {
+        inputs: [{ idProperty: ORDERFLOW_PROPERTIES.orderId, id: input.orderId, properties }],
+      },
+    });
+    const result = this.upsertedDeal(response.body as BatchUpsertResult);
 
     await this.associateDealWithContact(result.dealId, input.contactId);
     this.log.info(
@@ -218,6 +227,33 @@ export class HubSpotClient {
     if (total > 1)
       this.log.warn({ objectType, propertyName, total }, 'hubspot search found duplicates');
     return results[0]?.id;
+  }
+
+  /**
+   * Reads the one result of a single-input batch upsert. HubSpot responds with 207 and `errors[]`
+   * when some inputs of a batch failed, which for a single input means that its write failed.
+   */
+  private upsertedDeal(body: BatchUpsertResult): DealUpsert {
+    const [failure] = body.errors ?? [];
+    if (failure) {
+      const error = hubSpotResponseError('deal upsert', 207, failure);
+      this.log.warn(
+        { operation: 'deal upsert', category: failure.category, retryable: error.retryable },
+        'hubspot request failed',
+      );
+      throw error;
+    }
+
+    const [record] = body.results ?? [];
+    if (typeof record?.id !== 'string' || record.id === '' || typeof record.new !== 'boolean') {
+      throw new ProviderError(
+        'hubspot',
+        'PROVIDER_RESPONSE_INVALID',
+        `HubSpot returned a deal upsert without a result id and new flag (status ${body.status ?? 'missing'})`,
+        { retryable: false },
+      );
+    }
+    return { dealId: record.id, created: record.new };
   }
 
   /** Creates HubSpot's default (unlabeled) deal-contact association. Repeating it is harmless. */
