@@ -9,8 +9,8 @@ import {
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** Path prefixes of probe and documentation requests, which get no span. */
-const UNTRACED_PATH_PREFIXES = ['/health/', '/docs'] as const;
+/** Path prefixes of probe, documentation and metrics requests, which get no span. */
+const UNTRACED_PATH_PREFIXES = ['/health/', '/docs', '/metrics'] as const;
 
 const TRACER_NAME = '@orderflow/service-kit';
 
@@ -20,7 +20,7 @@ interface RequestTrace {
 }
 
 /**
- * Adds a server span to every request except probes and docs. The span continues the caller's
+ * Adds a server span to every request except probes, docs and metric scrapes. The span continues the caller's
  * trace from its `traceparent` header, and handlers run with it active, so that spans and
  * outbox messages created there belong to the same trace. Span name and attributes follow the
  * OpenTelemetry HTTP semantic conventions (`GET /orders/:orderId`, `http.route`,
