@@ -20,9 +20,9 @@ interface RequestTrace {
 }
 
 /**
- * Adds a server span to every request except probes, docs and metric scrapes. The span continues the caller's
- * trace from its `traceparent` header, and handlers run with it active, so that spans and
- * outbox messages created there belong to the same trace. Span name and attributes follow the
+ * Adds a server span to every request except probes, docs and metric scrapes. The span
+ * continues the caller's trace from its `traceparent` header, and handlers run with it active,
+ * so that spans and outbox messages created there belong to the same trace. Span name and attributes follow the
  * OpenTelemetry HTTP semantic conventions (`GET /orders/:orderId`, `http.route`,
  * `http.response.status_code`). Without a started SDK the spans are no-ops.
  */
