@@ -42,6 +42,19 @@ export function containsCardNumber(text: string): boolean {
 }
 
 /**
+ * Returns `text` with every run that looks like a payment card number replaced by
+ * `[card number]`, for writing untrusted text such as a request URL to a log. The result is
+ * NFKC-normalized, so full-width digits come out as ASCII.
+ */
+export function redactCardNumbers(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(CARD_LIKE_RUN, (run) =>
+      passesLuhn(run.replace(/[ .-]/g, '')) ? '[card number]' : run,
+    );
+}
+
+/**
  * Lists the strings in `value` that must not enter the platform, with their dotted paths.
  * Text that looks like a payment card number is listed so it never reaches a log, an event or a
  * row. Text with NUL or unpaired surrogates is listed because PostgreSQL cannot store it.

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { CardSafeLogController, rejectCardNumbersInUrls } from './card-safe-urls.js';
 import { createClientErrorHandler } from './client-errors.js';
 import { handleFrameworkError, installErrorHandlers } from './error-handler.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './fastify-errors.js';
@@ -80,7 +81,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     loggerInstance,
     genReqId: requestIdOf,
     requestIdHeader: false,
-    logController: new LogController({
+    logController: new CardSafeLogController({
       requestIdLogLabel: 'requestId',
       // Probes arrive every few seconds, so they get no request log lines. The readiness route
       // still logs failed checks.
@@ -94,6 +95,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  rejectCardNumbersInUrls(app);
   installErrorHandlers(app);
   installBodyParsing(app);
   installRequestTracing(app);
