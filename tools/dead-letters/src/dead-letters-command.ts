@@ -135,7 +135,9 @@ async function replayDeadLetters(options: ReplayOptions, output: CommandOutput):
       options.kafkaBrokers,
     );
     const deadLetters = await readDeadLetters(session, [source], options);
-    const plans = selectDeadLetters(deadLetters, options.selection, source).map(planReplay);
+    const plans = selectDeadLetters(deadLetters, options.selection, source).map((deadLetter) =>
+      planReplay(deadLetter, options.topicPrefix),
+    );
     checkOriginalTopics(plans, session.brokerTopics, options.kafkaBrokers);
 
     if (plans.length === 0) {

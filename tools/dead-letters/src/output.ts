@@ -54,7 +54,7 @@ export function formatDeadLetterText(summary: DeadLetterSummary): string[] {
     `    original    ${original}`,
     `    event       ${event}`,
     `    key         ${keyText(summary.key)}`,
-    `    failed at   ${orUnknown(summary.failedAt)} after ${orUnknown(summary.attempts)} attempts`,
+    `    failed at   ${orUnknown(summary.failedAt)} after ${describeAttempts(summary.attempts)}`,
     `    error       ${error}`,
   ];
   if (summary.replayedFrom !== null) {
@@ -116,4 +116,9 @@ export function replayClosingLines(topic: string, count: number, dryRun: boolean
       'Replaying the same offset again is harmless, because consumers skip event ids that ' +
       'their inbox already holds.',
   ];
+}
+
+function describeAttempts(attempts: number | null): string {
+  if (attempts === null) return 'an unknown number of attempts';
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 }

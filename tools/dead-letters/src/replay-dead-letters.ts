@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@orderflow/contracts';
 import { DEAD_LETTER_HEADERS } from '@orderflow/messaging';
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { UsageError, type OffsetSelector } from './command-options.js';
@@ -88,12 +89,15 @@ export function selectDeadLetters(
   return deadLetters.filter((deadLetter) => selected.has(deadLetter));
 }
 
+const EVENT_TOPICS: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 /**
  * Builds the message that replays `deadLetter`: its key and value, and its headers without
  * the dlq-* ones plus dlq-replayed-from. Throws UsageError when the dead letter does not name
- * its original topic.
+ * its original topic, or names one that is not an event topic under `topicPrefix`, so that a
+ * replay never leaves the prefix it was run with or feeds a dead-letter topic.
  */
-export function planReplay(deadLetter: DeadLetter): PlannedReplay {
+export function planReplay(deadLetter: DeadLetter, topicPrefix = ''): PlannedReplay {
   const { message } = deadLetter;
   const address = deadLetterAddress(deadLetter);
   const topic = headerText(message.headers, DEAD_LETTER_HEADERS.originalTopic);
@@ -101,6 +105,13 @@ export function planReplay(deadLetter: DeadLetter): PlannedReplay {
     throw new UsageError(
       `dead letter ${address} has no ${DEAD_LETTER_HEADERS.originalTopic} header, so its ` +
         'original topic is unknown. Select the other dead letters with --offset.',
+    );
+  }
+  if (!topic.startsWith(topicPrefix) || !EVENT_TOPICS.has(topic.slice(topicPrefix.length))) {
+    const expected = topicPrefix === '' ? 'an event topic' : `an event topic under ${topicPrefix}`;
+    throw new UsageError(
+      `dead letter ${address} names ${topic} as its original topic, which is not ${expected}; ` +
+        'check KAFKA_TOPIC_PREFIX, or select the other dead letters with --offset.',
     );
   }
 

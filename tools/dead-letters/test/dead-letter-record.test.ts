@@ -112,6 +112,26 @@ describe('planReplay', () => {
     });
   });
 
+  it('rejects an original topic outside the prefix', () => {
+    const deadLetter = deadLetterAt(0, '5');
+
+    expect(() => planReplay(deadLetter, 'tenant-a.')).toThrow(
+      `names payment.captured as its original topic, which is not an event topic under tenant-a.`,
+    );
+  });
+
+  it('rejects a dead-letter topic as the original topic', () => {
+    const deadLetter = deadLetterAt(0, '5');
+    deadLetter.message.headers = {
+      ...deadLetter.message.headers,
+      'dlq-original-topic': 'dead-letter.payment',
+    };
+
+    expect(() => planReplay(deadLetter)).toThrow(
+      'names dead-letter.payment as its original topic, which is not an event topic',
+    );
+  });
+
   it('rejects a dead letter without its original topic', () => {
     const deadLetter = deadLetterAt(0, '5');
     delete deadLetter.message.headers?.['dlq-original-topic'];

@@ -178,7 +178,7 @@ describe('dead-letters list', () => {
     expect(result.out).toContain(`    original    ${originalTopic} partition 2 offset 41\n`);
     expect(result.out).toContain('    event       evt-1 (order.created)\n');
     expect(result.out).toContain('    key         ORD-1\n');
-    expect(result.out).toMatch(/failed at {3}\d{4}-\d\d-\d\dT[\d:.]+Z after 1 attempts/);
+    expect(result.out).toMatch(/failed at {3}\d{4}-\d\d-\d\dT[\d:.]+Z after 1 attempt\b/);
     expect(result.out).toContain('    error       [ContractViolationError] data.total: expected');
     expect(result.out).toContain('unknown (unknown; value is not valid JSON)');
     expect(result.out).toContain('[SyntaxError] Unexpected token b');
