@@ -432,6 +432,201 @@ describe('easypost sandbox shipments', () => {
   });
 });
 
+describe('easypost sandbox orders', () => {
+  async function createOrder(weights: number[], toAddress: object = HOUSTON): Promise<any> {
+    const response = await easypost('POST', '/v2/orders', {
+      order: {
+        reference: 'US-2019-100001',
+        to_address: toAddress,
+        from_address: WAREHOUSE,
+        shipments: weights.map((weight) => ({ parcel: { weight } })),
+      },
+    });
+    expect(response.status).toBe(201);
+    return response.body;
+  }
+
+  function rateOf(order: any, carrier: string, service: string): any {
+    return order.rates.find((rate: any) => rate.carrier === carrier && rate.service === service);
+  }
+
+  it('rates every parcel and sums the rates per service', async () => {
+    const order = await createOrder([2_400, 960]);
+
+    expect(order.id).toMatch(/^order_/);
+    expect(order.object).toBe('Order');
+    expect(order.reference).toBe('US-2019-100001');
+    expect(order.shipments).toHaveLength(2);
+    expect(order.shipments.map((shipment: any) => shipment.parcel.weight)).toEqual([2_400, 960]);
+    expect(order.shipments[0].id).toMatch(/^shp_/);
+    expect(order.shipments[0].to_address.id).toBe(order.to_address.id);
+    const ground = rateOf(order, 'FedEx', 'FEDEX_GROUND');
+    const parcelRates = order.shipments.map(
+      (shipment: any) => rateOf(shipment, 'FedEx', 'FEDEX_GROUND').rate,
+    );
+    expect(ground.object).toBe('Rate');
+    expect(ground.currency).toBe('USD');
+    expect(Math.round(Number(ground.rate) * 100)).toBe(
+      Math.round(Number(parcelRates[0]) * 100) + Math.round(Number(parcelRates[1]) * 100),
+    );
+  });
+
+  it('rates orders with UPS and FedEx only', async () => {
+    const order = await createOrder([40, 40]);
+    const carriers = new Set(order.rates.map((rate: any) => rate.carrier));
+
+    expect([...carriers].sort()).toEqual(['FedEx', 'UPS']);
+    expect(order.shipments[0].rates.some((rate: any) => rate.carrier === 'USPS')).toBe(false);
+  });
+
+  it('rejects an order without shipments', async () => {
+    const response = await easypost('POST', '/v2/orders', {
+      order: { to_address: HOUSTON, from_address: WAREHOUSE, shipments: [] },
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.body.error.errors[0].field).toBe('order.shipments');
+  });
+
+  it('names the parcel without a weight', async () => {
+    const response = await easypost('POST', '/v2/orders', {
+      order: {
+        to_address: HOUSTON,
+        from_address: WAREHOUSE,
+        shipments: [{ parcel: { weight: 40 } }, { parcel: {} }],
+      },
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.body.error.errors[0].field).toBe('order.shipments[1].parcel.weight');
+  });
+
+  it('returns no rates and a message for a parcel above 150 pounds', async () => {
+    const order = await createOrder([2_400, 2_500]);
+
+    expect(order.rates).toEqual([]);
+    expect(order.messages[0].type).toBe('rate_error');
+  });
+
+  it('buys a label for every shipment with one service', async () => {
+    const order = await createOrder([2_400, 480]);
+    const bought = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'UPS',
+      service: 'Ground',
+    });
+
+    expect(bought.status).toBe(200);
+    expect(bought.body.id).toBe(order.id);
+    for (const shipment of bought.body.shipments) {
+      expect(shipment.selected_rate).toMatchObject({ carrier: 'UPS', service: 'Ground' });
+      expect(shipment.tracking_code).toMatch(/^1Z/);
+      expect(shipment.postage_label.label_url).toBe(
+        `${baseUrl}/_sandbox/easypost/labels/${shipment.id}.png`,
+      );
+      expect(shipment.tracker.id).toMatch(/^trk_/);
+    }
+    const codes = bought.body.shipments.map((shipment: any) => shipment.tracking_code);
+    expect(new Set(codes).size).toBe(2);
+    const stored = await easypost('GET', `/v2/shipments/${order.shipments[1].id}`);
+    expect(stored.body.tracking_code).toBe(codes[1]);
+  });
+
+  it('rejects a second purchase of an order', async () => {
+    const order = await createOrder([2_400, 480]);
+    await easypost('POST', `/v2/orders/${order.id}/buy`, { carrier: 'UPS', service: 'Ground' });
+    const second = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'FedEx',
+      service: 'FEDEX_GROUND',
+    });
+
+    expect(second.status).toBe(422);
+    expect(second.body.error.code).toBe('ORDER.POSTAGE.EXISTS');
+  });
+
+  it('rejects a service without an order rate', async () => {
+    const order = await createOrder([2_400, 480]);
+    const response = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'USPS',
+      service: 'GroundAdvantage',
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.body.error.errors[0].field).toBe('service');
+  });
+
+  it('buys nothing while the carrier is in an outage', async () => {
+    await easypost('POST', '/_sandbox/easypost/carrier-outages', {
+      carrier: 'UPS',
+      statusCode: 503,
+    });
+    const order = await createOrder([2_400, 480]);
+    const failed = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'UPS',
+      service: 'Ground',
+    });
+    const stored = await easypost('GET', `/v2/orders/${order.id}`);
+
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.code).toBe('ORDER.POSTAGE.NO_RESPONSE');
+    expect(stored.body.shipments.map((shipment: any) => shipment.tracking_code)).toEqual([
+      null,
+      null,
+    ]);
+  });
+
+  it('rejects an undeliverable order destination', async () => {
+    const order = await createOrder([2_400, 480], TORONTO_PARTIAL);
+    const response = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'UPS',
+      service: 'Ground',
+    });
+
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('SHIPMENT.POSTAGE.FAILURE');
+  });
+
+  it('loses an order purchase response on request', async () => {
+    await easypost('POST', '/_sandbox/easypost/lost-purchase-responses', { count: 1 });
+    const order = await createOrder([2_400, 480]);
+    const lost = await easypost('POST', `/v2/orders/${order.id}/buy`, {
+      carrier: 'FedEx',
+      service: 'FEDEX_GROUND',
+    });
+    const stored = await easypost('GET', `/v2/orders/${order.id}`);
+
+    expect(lost.status).toBe(504);
+    expect(stored.body.shipments[0].tracking_code).toMatch(/^\d{12}$/);
+    expect(stored.body.shipments[1].tracking_code).toMatch(/^\d{12}$/);
+  });
+
+  it('applies injected faults to order routes', async () => {
+    await easypost('POST', '/_sandbox/easypost/faults', { statusCode: 500, count: 1 });
+    const response = await easypost('POST', '/v2/orders', {
+      order: {
+        to_address: HOUSTON,
+        from_address: WAREHOUSE,
+        shipments: [{ parcel: { weight: 1 } }],
+      },
+    });
+
+    expect(response.status).toBe(500);
+    expect(response.body.error.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('requires an API key for orders', async () => {
+    const response = await easypost('GET', '/v2/orders/order_x', undefined, null);
+
+    expect(response.status).toBe(401);
+  });
+
+  it('returns 404 in EasyPost shape for an unknown order', async () => {
+    const response = await easypost('GET', '/v2/orders/order_unknown');
+
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
 describe('easypost sandbox trackers', () => {
   const testCodes = [
     ['EZ1000000001', 'pre_transit'],

@@ -393,6 +393,136 @@ describe('EasyPostAdapter.buyLabel', () => {
   });
 });
 
+describe('EasyPostAdapter.buyParcelLabels', () => {
+  async function storedShipment(
+    shipmentId: string,
+  ): Promise<{ parcel: { weight: number }; tracking_code: string; selected_rate: SandboxRate }> {
+    const response = await fetch(`${sandbox.url}/v2/shipments/${shipmentId}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}` },
+    });
+    return (await response.json()) as {
+      parcel: { weight: number };
+      tracking_code: string;
+      selected_rate: SandboxRate;
+    };
+  }
+
+  it('buys one label per parcel with one carrier and service', async () => {
+    const weights = [2_400, 2_240, 960];
+    const labels = await adapter().buyParcelLabels({
+      orderId: 'order-parcels',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: weights,
+      shipMode: 'Standard Class',
+    });
+
+    expect(labels).toHaveLength(3);
+    expect(new Set(labels.map((label) => `${label.carrier} ${label.service}`)).size).toBe(1);
+    expect(labels[0]?.carrier).toBe('FedEx');
+    expect(labels[0]?.service).toBe('FEDEX_GROUND');
+    expect(new Set(labels.map((label) => label.shipmentId)).size).toBe(3);
+    for (const [index, label] of labels.entries()) {
+      const shipment = await storedShipment(label.shipmentId);
+      expect(shipment.parcel.weight).toBe(weights[index]);
+      expect(shipment.tracking_code).toBe(label.trackingCode);
+      expect(label.rateMinor).toBe(decimalToMinor(shipment.selected_rate.rate));
+      expect(label.trackerId).toMatch(/^trk_/);
+      expect(label.labelUrl).toBe(
+        `${sandbox.url}/_sandbox/easypost/labels/${label.shipmentId}.png`,
+      );
+    }
+  });
+
+  it('buys a single parcel as a shipment', async () => {
+    const labels = await adapter().buyParcelLabels({
+      orderId: 'order-one-parcel',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: [24],
+      shipMode: 'Standard Class',
+    });
+
+    expect(labels).toHaveLength(1);
+    expect(labels[0]?.carrier).toBe('USPS');
+    expect(labels[0]?.service).toBe('GroundAdvantage');
+  });
+
+  it('falls back to the next carrier for an order', async () => {
+    await sandboxPost('/_sandbox/easypost/carrier-outages', { carrier: 'FedEx', statusCode: 503 });
+
+    const labels = await adapter().buyParcelLabels({
+      orderId: 'order-parcels-outage',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: [2_400, 480],
+      shipMode: 'Standard Class',
+    });
+
+    expect(labels.map((label) => label.carrier)).toEqual(['UPS', 'UPS']);
+    expect(labels.map((label) => label.service)).toEqual(['Ground', 'Ground']);
+  });
+
+  it('returns the order labels after a lost response', async () => {
+    await sandboxPost('/_sandbox/easypost/lost-purchase-responses', { count: 1 });
+
+    const labels = await adapter().buyParcelLabels({
+      orderId: 'order-parcels-lost',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: [2_400, 480],
+      shipMode: 'Standard Class',
+    });
+
+    expect(labels).toHaveLength(2);
+    for (const label of labels) {
+      const shipment = await storedShipment(label.shipmentId);
+      expect(label.carrier).toBe('FedEx');
+      expect(label.trackingCode).toBe(shipment.tracking_code);
+    }
+  });
+
+  it('raises a final error when no service rates every parcel', async () => {
+    const error = await rejection(
+      adapter().buyParcelLabels({
+        orderId: 'order-parcels-too-heavy',
+        toAddress: HOUSTON,
+        fromAddress: WAREHOUSE,
+        parcelWeightsOz: [2_400, 2_500],
+        shipMode: 'Standard Class',
+      }),
+    );
+
+    expect(error.code).toBe('EASYPOST_NO_RATES');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('2400 + 2500 oz');
+  });
+
+  it('rejects an empty parcel list before calling EasyPost', async () => {
+    const promise = adapter().buyParcelLabels({
+      orderId: 'order-no-parcels',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: [],
+      shipMode: 'Standard Class',
+    });
+
+    await expect(promise).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('rejects a parcel weight that is not positive', async () => {
+    const promise = adapter().buyParcelLabels({
+      orderId: 'order-zero-parcel',
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz: [2_400, 0],
+      shipMode: 'Standard Class',
+    });
+
+    await expect(promise).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('EasyPostAdapter faults', () => {
   it('retries a 500 and then succeeds', async () => {
     await sandboxPost('/_sandbox/easypost/faults', { statusCode: 500, count: 1 });

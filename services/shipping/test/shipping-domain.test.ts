@@ -1,10 +1,11 @@
+import { AppError } from '@orderflow/service-kit';
 import { describe, expect, it } from 'vitest';
 import {
   CATEGORY_ITEM_WEIGHT_OZ,
   DEFAULT_ITEM_WEIGHT_OZ,
   MAX_PARCEL_WEIGHT_OZ,
   estimateOrderWeightOz,
-  parcelWeightOz,
+  packParcels,
 } from '../src/domain/parcel-weight.js';
 import {
   addressCorrectionMessage,
@@ -34,15 +35,139 @@ describe('order weight estimate', () => {
   });
 });
 
-describe('parcel weight', () => {
-  it('keeps an estimate under the cap', () => {
-    expect(parcelWeightOz(2_399)).toBe(2_399);
+type Line = { productId: string; category?: string; quantity: number };
+
+function line(productId: string, category: string | undefined, quantity: number): Line {
+  return category === undefined ? { productId, quantity } : { productId, category, quantity };
+}
+
+function packingError(lines: Line[], maxWeightOz?: number): AppError {
+  try {
+    packParcels(lines, maxWeightOz);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected packParcels to throw');
+}
+
+describe('parcel packing', () => {
+  it('packs a light order into one parcel', () => {
+    const parcels = packParcels([
+      line('TEC-1', 'Technology', 1),
+      line('OFF-1', 'Office Supplies', 2),
+    ]);
+
+    expect(parcels).toEqual([
+      {
+        weightOz: 48 + 2 * 16,
+        contents: [
+          { line: 1, quantity: 1 },
+          { line: 2, quantity: 2 },
+        ],
+      },
+    ]);
   });
 
-  it('caps a heavy order at the carrier maximum', () => {
-    const estimated = estimateOrderWeightOz([{ category: 'Furniture', quantity: 14 }]);
-    expect(estimated).toBe(14 * 320);
-    expect(parcelWeightOz(estimated)).toBe(MAX_PARCEL_WEIGHT_OZ);
+  it('fills a parcel exactly to the maximum', () => {
+    const parcels = packParcels([
+      line('FUR-1', 'Furniture', 7),
+      line('OFF-1', 'Office Supplies', 10),
+    ]);
+
+    expect(7 * 320 + 10 * 16).toBe(MAX_PARCEL_WEIGHT_OZ);
+    expect(parcels.map((parcel) => parcel.weightOz)).toEqual([MAX_PARCEL_WEIGHT_OZ]);
+  });
+
+  it('splits a heavy order heaviest items first', () => {
+    const lines = [
+      line('OFF-1', 'Office Supplies', 3),
+      line('FUR-1', 'Furniture', 14),
+      line('TEC-1', 'Technology', 2),
+    ];
+    const parcels = packParcels(lines);
+
+    // 14 chairs: 7 per parcel fill 2,240 oz of 2,400. The phones (48 oz) and the reams (16 oz)
+    // fit into the first parcel's remaining 160 oz: 2 * 48 + 3 * 16 = 144.
+    expect(parcels).toEqual([
+      {
+        weightOz: 7 * 320 + 2 * 48 + 3 * 16,
+        contents: [
+          { line: 2, quantity: 7 },
+          { line: 3, quantity: 2 },
+          { line: 1, quantity: 3 },
+        ],
+      },
+      { weightOz: 7 * 320, contents: [{ line: 2, quantity: 7 }] },
+    ]);
+  });
+
+  it('keeps the total equal to the estimate', () => {
+    const lines = [
+      line('FUR-1', 'Furniture', 13),
+      line('TEC-1', 'Technology', 9),
+      line('OFF-1', 'Office Supplies', 14),
+      line('X-1', undefined, 5),
+    ];
+    const parcels = packParcels(lines);
+    const total = parcels.reduce((sum, parcel) => sum + parcel.weightOz, 0);
+
+    expect(total).toBe(estimateOrderWeightOz(lines));
+    for (const parcel of parcels) expect(parcel.weightOz).toBeLessThanOrEqual(MAX_PARCEL_WEIGHT_OZ);
+    const packedItems = parcels.flatMap((parcel) => parcel.contents);
+    for (const [index, entry] of lines.entries()) {
+      const packed = packedItems
+        .filter((content) => content.line === index + 1)
+        .reduce((sum, content) => sum + content.quantity, 0);
+      expect(packed).toBe(entry.quantity);
+    }
+  });
+
+  it('places a later item into the first parcel with room', () => {
+    // Items of 48, 32, 32 and 16 oz in parcels of at most 100 oz: 48 + 32 fill parcel 1 to 80,
+    // the second 32 opens parcel 2, and the 16 goes back into parcel 1.
+    const parcels = packParcels(
+      [line('A', 'Technology', 1), line('B', undefined, 2), line('C', 'Office Supplies', 1)],
+      100,
+    );
+
+    expect(parcels).toEqual([
+      {
+        weightOz: 96,
+        contents: [
+          { line: 1, quantity: 1 },
+          { line: 2, quantity: 1 },
+          { line: 3, quantity: 1 },
+        ],
+      },
+      { weightOz: 32, contents: [{ line: 2, quantity: 1 }] },
+    ]);
+  });
+
+  it('opens a new parcel only when no parcel has room', () => {
+    const parcels = packParcels([line('A', 'Technology', 3), line('B', 'Office Supplies', 3)], 100);
+
+    // Items of 48, 48, 48, 16, 16, 16 oz: first fit puts 48 + 48 in parcel 1, then 48 + 16 + 16
+    // + 16 in parcel 2, because parcel 1 has only 4 oz left.
+    expect(parcels.map((parcel) => parcel.weightOz)).toEqual([96, 96]);
+  });
+
+  it('rejects an item heavier than a parcel', () => {
+    const error = packingError(
+      [line('OFF-1', 'Office Supplies', 1), line('FUR-BO-1', 'Furniture', 2)],
+      300,
+    );
+
+    expect(error.code).toBe('ITEM_TOO_HEAVY_FOR_PARCEL');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('order line 2');
+    expect(error.message).toContain('FUR-BO-1');
+    expect(error.message).toContain('320 oz');
+    expect(error.message).toContain('300 oz');
+  });
+
+  it('returns no parcels for no lines', () => {
+    expect(packParcels([])).toEqual([]);
   });
 });
 

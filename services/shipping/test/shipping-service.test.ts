@@ -58,6 +58,35 @@ function torontoOrder(orderId: string): CheckoutOrder {
   };
 }
 
+/** Builds a US order of 16 chairs and 3 reams, 5,168 oz in all, which ships as three parcels. */
+function heavyOrder(orderId: string): CheckoutOrder {
+  return {
+    ...usOrder(orderId),
+    lines: [
+      {
+        productId: 'FUR-CH-10002024',
+        name: 'Chair',
+        category: 'Furniture',
+        quantity: 16,
+        discountRate: 0,
+        lineTotalMinor: 160_000,
+      },
+      {
+        productId: 'OFF-PA-10000174',
+        name: 'Message Book',
+        category: 'Office Supplies',
+        quantity: 3,
+        discountRate: 0,
+        lineTotalMinor: 1_500,
+      },
+    ],
+    totals: { subtotalMinor: 161_500 },
+  };
+}
+
+/** Parcel weights of `heavyOrder`: 7 chairs and the reams, 7 chairs, then 2 chairs. */
+const HEAVY_PARCEL_WEIGHTS_OZ = [7 * 320 + 3 * 16, 7 * 320, 2 * 320];
+
 function orderCreated(order: CheckoutOrder) {
   return createEvent({
     type: 'order.created',
@@ -165,6 +194,16 @@ describe('shipping service', () => {
       trackingCode: event.data.trackingCode,
       carrier: event.data.carrier,
     });
+    expect(event.data.parcels).toEqual([
+      {
+        shipmentId: event.data.shipmentId,
+        trackerId: event.data.trackerId,
+        trackingCode: event.data.trackingCode,
+        weightOz: 48 + 2 * 16,
+        labelUrl: event.data.labelUrl,
+        rateMinor: event.data.rateMinor,
+      },
+    ]);
   });
 
   it('buys one label for a redelivered capture', async () => {
@@ -183,6 +222,58 @@ describe('shipping service', () => {
     expect(await bed.outboxCount('shipment.label_created', 'SH-DUP-1')).toBe(1);
     const view = await shipmentView('SH-DUP-1');
     expect(view.label).toMatchObject({ shipmentId: first.data.shipmentId });
+  });
+
+  it('buys one label per parcel for a heavy order', async () => {
+    await bed.publish(orderCreated(heavyOrder('SH-HEAVY-1')));
+    await bed.nextEvent('shipment.address_verified', 'SH-HEAVY-1');
+    await bed.publish(paymentCaptured('SH-HEAVY-1'));
+    const event = await bed.nextEvent('shipment.label_created', 'SH-HEAVY-1');
+    const parcels = event.data.parcels ?? [];
+
+    expect(parcels.map((parcel) => parcel.weightOz)).toEqual(HEAVY_PARCEL_WEIGHTS_OZ);
+    expect(parcels.reduce((total, parcel) => total + parcel.weightOz, 0)).toBe(16 * 320 + 3 * 16);
+    expect(new Set(parcels.map((parcel) => parcel.shipmentId)).size).toBe(3);
+    expect(new Set(parcels.map((parcel) => parcel.trackingCode)).size).toBe(3);
+    expect(parcels[0]?.shipmentId).toBe(event.data.shipmentId);
+    expect(parcels[0]?.trackingCode).toBe(event.data.trackingCode);
+    expect(parcels[0]?.rateMinor).toBe(event.data.rateMinor);
+    expect(['UPS', 'FedEx']).toContain(event.data.carrier);
+
+    const view = await shipmentView('SH-HEAVY-1');
+    expect(view.estimatedWeightOz).toBe(16 * 320 + 3 * 16);
+    expect(view.parcelWeightOz).toBe(HEAVY_PARCEL_WEIGHTS_OZ[0]);
+    expect(view.label).toMatchObject({ shipmentId: event.data.shipmentId });
+    expect(view.parcels).toEqual(
+      parcels.map((parcel) => ({
+        weightOz: parcel.weightOz,
+        shipmentId: parcel.shipmentId,
+        trackerId: parcel.trackerId ?? null,
+        trackingCode: parcel.trackingCode,
+        rateMinor: parcel.rateMinor,
+        labelUrl: parcel.labelUrl,
+      })),
+    );
+  });
+
+  it('buys no more labels for a redelivered heavy capture', async () => {
+    await bed.publish(orderCreated(heavyOrder('SH-HEAVY-DUP-1')));
+    await bed.nextEvent('shipment.address_verified', 'SH-HEAVY-DUP-1');
+    const capture = paymentCaptured('SH-HEAVY-DUP-1');
+    await bed.publish(capture);
+    const first = await bed.nextEvent('shipment.label_created', 'SH-HEAVY-DUP-1');
+    const viewBefore = await shipmentView('SH-HEAVY-DUP-1');
+
+    const secondCapture = paymentCaptured('SH-HEAVY-DUP-1');
+    await bed.publish(capture);
+    await bed.publish(secondCapture);
+    // Same key, same partition: once the later capture is handled, the redelivery was too.
+    await bed.handled(secondCapture.id);
+
+    expect(first.data.parcels).toHaveLength(3);
+    expect(await bed.outboxCount('shipment.label_created', 'SH-HEAVY-DUP-1')).toBe(1);
+    const viewAfter = await shipmentView('SH-HEAVY-DUP-1');
+    expect(viewAfter.parcels).toEqual(viewBefore.parcels);
   });
 
   it('defers a capture that arrives before its order', async () => {

@@ -1,10 +1,12 @@
 /**
  * EasyPost imitation: address verification, shipments rated by several carriers, label
- * purchase and trackers, in EasyPost's JSON shapes under `/v2`. The API key is the user name of
+ * purchase, orders of several parcels bought together, and trackers, in EasyPost's JSON shapes
+ * under `/v2`. The API key is the user name of
  * HTTP Basic authentication, as the `@easypost/api` SDK sends it.
  *
  * Sandbox-only routes under `/_sandbox/easypost/`: `carrier-outages` makes one carrier's label
- * purchases fail, `lost-purchase-responses` makes purchases succeed but respond 504,
+ * purchases fail, `lost-purchase-responses` makes shipment and order purchases succeed but
+ * respond 504,
  * `trackers/:id/advance` moves a parcel one step towards delivery, and `labels/:file` serves
  * label images. `faults` queues failures before a request is handled (see fault-injection.ts).
  */
@@ -13,6 +15,7 @@ import { createAddress, isRequested } from './easypost/addresses.js';
 import { EasyPostApiError, faultBody, invalidParameter, notFound } from './easypost/errors.js';
 import { SERVICES } from './easypost/rates.js';
 import { buyShipment, createShipment, getShipment } from './easypost/shipments.js';
+import { buyOrder, createOrder, getOrder } from './easypost/orders.js';
 import { createEasyPostState, type EasyPostState } from './easypost/state.js';
 import { advanceTracker, createTrackerFromParams, getTracker } from './easypost/trackers.js';
 import { installFaultInjection } from './fault-injection.js';
@@ -83,6 +86,22 @@ function installErrorHandler(scope: FastifyInstance): void {
   });
 }
 
+/** Sends a bought shipment or order, or a 504 while `lost-purchase-responses` are queued. */
+async function sendPurchase(
+  state: EasyPostState,
+  reply: FastifyReply,
+  purchase: object,
+): Promise<FastifyReply> {
+  if (state.lostPurchaseResponses === 0) return reply.send(purchase);
+  state.lostPurchaseResponses -= 1;
+  const lost = new EasyPostApiError(
+    504,
+    'GATEWAY_TIMEOUT',
+    'The upstream response was lost after the label was bought.',
+  );
+  return reply.code(504).send(lost.toBody());
+}
+
 function registerApiRoutes(scope: FastifyInstance, state: EasyPostState): void {
   scope.post('/v2/addresses', async (request: IdRequest, reply) => {
     const body = request.body ?? {};
@@ -114,14 +133,21 @@ function registerApiRoutes(scope: FastifyInstance, state: EasyPostState): void {
       request.body,
       origin(request),
     );
-    if (state.lostPurchaseResponses === 0) return shipment;
-    state.lostPurchaseResponses -= 1;
-    const lost = new EasyPostApiError(
-      504,
-      'GATEWAY_TIMEOUT',
-      'The upstream response was lost after the label was bought.',
+    return sendPurchase(state, reply, shipment);
+  });
+
+  scope.post('/v2/orders', async (request: IdRequest, reply) => {
+    return reply.code(201).send(createOrder(state, request.body?.order));
+  });
+  scope.get('/v2/orders/:id', async (request: IdRequest) => getOrder(state, request.params.id));
+  scope.post('/v2/orders/:id/buy', async (request: IdRequest, reply) => {
+    const order = buyOrder(
+      state,
+      getOrder(state, request.params.id),
+      request.body,
+      origin(request),
     );
-    return reply.code(504).send(lost.toBody());
+    return sendPurchase(state, reply, order);
   });
 
   scope.post('/v2/trackers', async (request: IdRequest, reply) => {

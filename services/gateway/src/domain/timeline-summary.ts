@@ -53,6 +53,11 @@ export function summarizeEvent(event: TypedEvent): string {
       return 'Payment authorization released';
     case 'shipment.label_created': {
       const data = event.data as TypedEvent<'shipment.label_created'>['data'];
+      const parcels = data.parcels ?? [];
+      if (parcels.length > 1) {
+        const codes = parcels.map((parcel) => parcel.trackingCode).join(', ');
+        return `Labels bought for ${parcels.length} parcels: ${data.carrier} ${data.service}, tracking ${codes}`;
+      }
       return `Label bought: ${data.carrier} ${data.service}, tracking ${data.trackingCode}`;
     }
     case 'shipment.status_changed':

@@ -25,12 +25,33 @@ export interface ShipmentRow {
   label_purchased_at: Date | null;
 }
 
+/** A row of `shipment_parcels`. The label columns are null until the labels are bought. */
+export interface ShipmentParcelRow {
+  order_id: string;
+  parcel_number: number;
+  weight_oz: number;
+  shipment_id: string | null;
+  tracker_id: string | null;
+  tracking_code: string | null;
+  /** PostgreSQL bigint columns arrive as strings. */
+  rate_minor: string | null;
+  label_url: string | null;
+  label_purchased_at: Date | null;
+}
+
+/** A parcel with its bought label. */
+export interface ParcelLabel {
+  weightOz: number;
+  label: PurchasedLabel;
+}
+
 export type NewShipment = {
   orderId: string;
   shipTo: PostalAddress;
   shipMode: ShipMode;
   estimatedWeightOz: number;
-  parcelWeightOz: number;
+  /** Weight of each parcel in ounces. The shipments row stores the first. */
+  parcelWeightsOz: readonly number[];
 } & (
   | { status: 'address_verified'; addressId: string }
   | { status: 'address_rejected'; rejectedField: string; rejectionMessage: string }
@@ -55,14 +76,19 @@ export async function lockShipment(
     ShipmentRow | undefined;
 }
 
+/** Inserts the shipment and one `shipment_parcels` row per parcel weight. */
 export async function insertShipment(trx: Knex.Transaction, shipment: NewShipment): Promise<void> {
+  const [firstWeightOz] = shipment.parcelWeightsOz;
+  if (firstWeightOz === undefined) {
+    throw new Error(`shipment of order ${shipment.orderId} has no parcels`);
+  }
   await trx('shipments').insert({
     order_id: shipment.orderId,
     status: shipment.status,
     ship_to: JSON.stringify(shipment.shipTo),
     ship_mode: shipment.shipMode,
     estimated_weight_oz: shipment.estimatedWeightOz,
-    parcel_weight_oz: shipment.parcelWeightOz,
+    parcel_weight_oz: firstWeightOz,
     ...(shipment.status === 'address_verified'
       ? { address_id: shipment.addressId }
       : {
@@ -70,13 +96,37 @@ export async function insertShipment(trx: Knex.Transaction, shipment: NewShipmen
           rejection_message: shipment.rejectionMessage,
         }),
   });
+  await trx('shipment_parcels').insert(
+    shipment.parcelWeightsOz.map((weightOz, index) => ({
+      order_id: shipment.orderId,
+      parcel_number: index + 1,
+      weight_oz: weightOz,
+    })),
+  );
 }
 
-export async function saveLabel(
+/** Returns the order's parcels by parcel number. */
+export async function findParcels(
+  db: Knex | Knex.Transaction,
+  orderId: string,
+): Promise<ShipmentParcelRow[]> {
+  return (await db('shipment_parcels')
+    .where({ order_id: orderId })
+    .orderBy('parcel_number')) as ShipmentParcelRow[];
+}
+
+/**
+ * Marks the shipment `label_purchased` and stores each parcel's label, numbering the parcels
+ * from 1 in the order given. The shipments row gets the first parcel's label, so that readers
+ * of its label columns see the first parcel.
+ */
+export async function saveLabels(
   trx: Knex.Transaction,
   orderId: string,
-  label: PurchasedLabel,
+  parcels: readonly ParcelLabel[],
 ): Promise<void> {
+  const label = parcels[0]?.label;
+  if (!label) throw new Error(`no labels to save for order ${orderId}`);
   await trx('shipments')
     .where({ order_id: orderId, status: 'address_verified' })
     .update({
@@ -92,4 +142,20 @@ export async function saveLabel(
       label_purchased_at: trx.fn.now(),
       updated_at: trx.fn.now(),
     });
+  await trx('shipment_parcels')
+    .insert(
+      parcels.map((parcel, index) => ({
+        order_id: orderId,
+        parcel_number: index + 1,
+        weight_oz: parcel.weightOz,
+        shipment_id: parcel.label.shipmentId,
+        tracker_id: parcel.label.trackerId ?? null,
+        tracking_code: parcel.label.trackingCode,
+        rate_minor: parcel.label.rateMinor,
+        label_url: parcel.label.labelUrl,
+        label_purchased_at: trx.fn.now(),
+      })),
+    )
+    .onConflict(['order_id', 'parcel_number'])
+    .merge();
 }

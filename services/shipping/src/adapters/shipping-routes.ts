@@ -2,7 +2,12 @@ import { ORDER_ID_PARAM } from '@orderflow/contracts';
 import { NotFoundError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { findShipment, type ShipmentRow } from './shipping-repository.js';
+import {
+  findParcels,
+  findShipment,
+  type ShipmentParcelRow,
+  type ShipmentRow,
+} from './shipping-repository.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -15,7 +20,23 @@ const shipmentView = {
     estimatedWeightOz: { type: 'integer', description: 'Estimated from product categories' },
     parcelWeightOz: {
       type: 'integer',
-      description: 'Declared to the carrier: the estimate, capped at 2,400 oz',
+      description: 'Weight of the first parcel declared to the carrier, at most 2,400 oz',
+    },
+    parcels: {
+      type: 'array',
+      description:
+        'Every parcel of the order, first parcel first; label fields are null until bought',
+      items: {
+        type: 'object',
+        properties: {
+          weightOz: { type: 'integer' },
+          shipmentId: nullableString,
+          trackerId: nullableString,
+          trackingCode: nullableString,
+          rateMinor: { type: ['integer', 'null'] },
+          labelUrl: nullableString,
+        },
+      },
     },
     destination: {
       type: 'object',
@@ -67,12 +88,12 @@ export function registerShippingRoutes(app: FastifyInstance, db: Knex): void {
     async (request) => {
       const row = await findShipment(db, request.params.orderId);
       if (!row) throw new NotFoundError('shipment for order', request.params.orderId);
-      return toView(row);
+      return toView(row, await findParcels(db, request.params.orderId));
     },
   );
 }
 
-function toView(row: ShipmentRow) {
+function toView(row: ShipmentRow, parcels: readonly ShipmentParcelRow[]) {
   const { city, region, postalCode, country } = row.ship_to;
   return {
     orderId: row.order_id,
@@ -80,6 +101,14 @@ function toView(row: ShipmentRow) {
     shipMode: row.ship_mode,
     estimatedWeightOz: row.estimated_weight_oz,
     parcelWeightOz: row.parcel_weight_oz,
+    parcels: parcels.map((parcel) => ({
+      weightOz: parcel.weight_oz,
+      shipmentId: parcel.shipment_id,
+      trackerId: parcel.tracker_id,
+      trackingCode: parcel.tracking_code,
+      rateMinor: parcel.rate_minor === null ? null : Number(parcel.rate_minor),
+      labelUrl: parcel.label_url,
+    })),
     destination: { city, region, postalCode, country },
     addressId: row.address_id,
     rejection:

@@ -1,19 +1,20 @@
-import { isCurrencyCode, type EventData } from '@orderflow/contracts';
+import { isCurrencyCode, type CurrencyCode, type EventData } from '@orderflow/contracts';
 import type { HandlerContext } from '@orderflow/messaging';
 import { AppError } from '@orderflow/service-kit';
-import { lockShipment, saveLabel } from '../adapters/shipping-repository.js';
+import { findParcels, lockShipment, saveLabels } from '../adapters/shipping-repository.js';
 import { nextLabelStep } from '../domain/shipment-state.js';
 import { addressNotVerified } from '../domain/shipping-errors.js';
-import type { Carrier, CarrierAddress } from '../domain/shipping-ports.js';
+import type { Carrier, CarrierAddress, PurchasedLabel } from '../domain/shipping-ports.js';
 
 /**
- * Buys the label for a paid order from the warehouse address and emits
- * `shipment.label_created`. The shipment row is locked and checked first, so an order gets at
- * most one label however often its capture is delivered. A capture that arrives before the
- * order's `order.created` was handled is deferred until it is.
+ * Buys one label per parcel for a paid order from the warehouse address and emits one
+ * `shipment.label_created`. Its top-level fields describe the first parcel, and `parcels` lists
+ * every parcel. The shipment row is locked and checked first, so an order gets at most one set
+ * of labels however often its capture is delivered. A capture that arrives before the order's
+ * `order.created` was handled is deferred until it is.
  *
- * NOTE: the label is bought inside the handler's transaction. If the commit fails after the
- * purchase, the retry buys a second label and the first must be refunded with the carrier.
+ * NOTE: the labels are bought inside the handler's transaction. If the commit fails after the
+ * purchase, the retry buys the labels again and the first set must be refunded with the carrier.
  */
 export async function buyLabel(
   payment: EventData<'payment.captured'>,
@@ -35,40 +36,91 @@ export async function buyLabel(
   }
   if (step.kind === 'address_rejected') throw addressNotVerified(orderId);
 
-  const label = await carrier.buyLabel({
+  const parcelWeightsOz = await plannedParcelWeights(ctx, orderId, shipment.parcel_weight_oz);
+  const labels = await carrier.buyParcelLabels({
     orderId,
     toAddressId: shipment.address_id!,
     fromAddress: warehouse,
-    weightOz: shipment.parcel_weight_oz,
+    parcelWeightsOz,
     shipMode: shipment.ship_mode,
   });
-  const currency = label.currency.toUpperCase();
-  if (!isCurrencyCode(currency)) {
-    // The label is already bought, so the operator must refund it; a retry would buy another.
+  const first = labels[0];
+  if (!first || labels.length !== parcelWeightsOz.length) {
     throw new AppError(
-      'LABEL_CURRENCY_UNSUPPORTED',
-      `rate currency ${label.currency} of shipment ${label.shipmentId} is not supported; refund the label with the carrier`,
+      'LABEL_COUNT_MISMATCH',
+      `carrier returned ${labels.length} labels for the ${parcelWeightsOz.length} parcels of order ${orderId}; refund them with the carrier`,
       { retryable: false },
     );
   }
-  await saveLabel(ctx.trx, orderId, { ...label, currency });
+  const currency = checkedCurrency(labels);
+  const parcels = labels.map((label, index) => ({
+    weightOz: parcelWeightsOz[index]!,
+    label: { ...label, currency },
+  }));
+  await saveLabels(ctx.trx, orderId, parcels);
   await ctx.publish({
     type: 'shipment.label_created',
     subject: orderId,
     data: {
       orderId,
-      shipmentId: label.shipmentId,
-      carrier: label.carrier,
-      service: label.service,
-      trackingCode: label.trackingCode,
-      labelUrl: label.labelUrl,
-      rateMinor: label.rateMinor,
+      shipmentId: first.shipmentId,
+      carrier: first.carrier,
+      service: first.service,
+      trackingCode: first.trackingCode,
+      labelUrl: first.labelUrl,
+      rateMinor: first.rateMinor,
       currency,
-      ...(label.trackerId ? { trackerId: label.trackerId } : {}),
+      ...(first.trackerId ? { trackerId: first.trackerId } : {}),
+      parcels: parcels.map(({ weightOz, label }) => ({
+        shipmentId: label.shipmentId,
+        trackingCode: label.trackingCode,
+        weightOz,
+        labelUrl: label.labelUrl,
+        rateMinor: label.rateMinor,
+        ...(label.trackerId ? { trackerId: label.trackerId } : {}),
+      })),
     },
   });
   ctx.log.info(
-    { carrier: label.carrier, service: label.service, rateMinor: label.rateMinor, currency },
-    'shipping label bought',
+    {
+      carrier: first.carrier,
+      service: first.service,
+      parcels: labels.length,
+      rateMinor: labels.reduce((total, label) => total + label.rateMinor, 0),
+      currency,
+    },
+    'shipping labels bought',
+  );
+}
+
+/**
+ * Returns the parcel weights planned when the address was verified. The parcels migration gives
+ * every older shipment a parcel row, so the fallback to one parcel of the stored weight is only
+ * a safeguard.
+ */
+async function plannedParcelWeights(
+  ctx: HandlerContext,
+  orderId: string,
+  storedWeightOz: number,
+): Promise<number[]> {
+  const rows = await findParcels(ctx.trx, orderId);
+  if (rows.length > 0) return rows.map((row) => row.weight_oz);
+  ctx.log.warn({ storedWeightOz }, 'shipment has no parcel rows, shipping one parcel');
+  return [storedWeightOz];
+}
+
+/** Returns the labels' common currency in upper case, or throws if it is not one supported code. */
+function checkedCurrency(labels: readonly PurchasedLabel[]): CurrencyCode {
+  const currencies = [...new Set(labels.map((label) => label.currency.toUpperCase()))];
+  const [currency] = currencies;
+  if (currencies.length === 1 && currency !== undefined && isCurrencyCode(currency)) {
+    return currency;
+  }
+  // The labels are already bought, so the operator must refund them, because a retry would buy more.
+  const shipmentIds = labels.map((label) => label.shipmentId).join(', ');
+  throw new AppError(
+    'LABEL_CURRENCY_UNSUPPORTED',
+    `rate currency ${currencies.join(', ')} of shipments ${shipmentIds} is not one supported currency; refund the labels with the carrier`,
+    { retryable: false },
   );
 }

@@ -1,7 +1,7 @@
 import type { CheckoutOrder } from '@orderflow/contracts';
 import type { HandlerContext } from '@orderflow/messaging';
 import { findShipment, insertShipment } from '../adapters/shipping-repository.js';
-import { estimateOrderWeightOz, parcelWeightOz } from '../domain/parcel-weight.js';
+import { estimateOrderWeightOz, packParcels } from '../domain/parcel-weight.js';
 import { addressCorrectionMessage, rejectedFieldPath } from '../domain/shipment-state.js';
 import type { Carrier } from '../domain/shipping-ports.js';
 
@@ -10,6 +10,9 @@ import type { Carrier } from '../domain/shipping-ports.js';
  * `shipment.address_verified` or `shipment.address_rejected`. A rejection is an expected outcome
  * and is emitted; carrier faults are thrown so the message is retried. An order that already has
  * a shipment is skipped.
+ *
+ * The order's items are packed into parcels of at most 150 lb here, because the capture that
+ * buys the labels does not carry the order lines. An item heavier than that is a final error.
  */
 export async function verifyShippingAddress(
   order: CheckoutOrder,
@@ -22,6 +25,7 @@ export async function verifyShippingAddress(
   }
   const { orderId, shipTo } = order;
   const estimatedWeightOz = estimateOrderWeightOz(order.lines);
+  const parcelWeightsOz = packParcels(order.lines).map((parcel) => parcel.weightOz);
   const verification = await carrier.verifyAddress({
     street: shipTo.street,
     city: shipTo.city,
@@ -36,7 +40,7 @@ export async function verifyShippingAddress(
     shipTo,
     shipMode: order.shipMode,
     estimatedWeightOz,
-    parcelWeightOz: parcelWeightOz(estimatedWeightOz),
+    parcelWeightsOz,
   };
 
   if (verification.verified) {
@@ -50,7 +54,10 @@ export async function verifyShippingAddress(
       subject: orderId,
       data: { orderId, addressId: verification.addressId, country: shipTo.country },
     });
-    ctx.log.info({ country: shipTo.country, estimatedWeightOz }, 'shipping address verified');
+    ctx.log.info(
+      { country: shipTo.country, estimatedWeightOz, parcels: parcelWeightsOz.length },
+      'shipping address verified',
+    );
     return;
   }
 

@@ -1,4 +1,5 @@
 import type { OrderLine } from '@orderflow/contracts';
+import { itemTooHeavy } from './shipping-errors.js';
 
 /**
  * Estimated shipping weight of one item, in ounces, by product category. These are estimates,
@@ -15,7 +16,7 @@ export const CATEGORY_ITEM_WEIGHT_OZ = {
 /** Estimated weight of an item whose category is missing or not in the table, in ounces. */
 export const DEFAULT_ITEM_WEIGHT_OZ = 32;
 
-/** Heaviest single parcel that UPS and FedEx accept: 150 lb. */
+/** Heaviest single parcel that UPS and FedEx accept: 150 lb. Heavier orders ship as several parcels. */
 export const MAX_PARCEL_WEIGHT_OZ = 2_400;
 
 /** Estimates the weight of an order in ounces: each line's item weight times its quantity. */
@@ -25,16 +26,54 @@ export function estimateOrderWeightOz(
   return lines.reduce((total, line) => total + itemWeightOz(line.category) * line.quantity, 0);
 }
 
+/** Items of one order line packed into a parcel; `line` counts from 1 in the order's lines. */
+export interface ParcelContent {
+  line: number;
+  quantity: number;
+}
+
+/** One parcel of an order: its contents and their estimated weight in ounces. */
+export interface PackedParcel {
+  weightOz: number;
+  contents: ParcelContent[];
+}
+
 /**
- * Returns the weight to declare for the order's one parcel: the estimate, capped at
- * MAX_PARCEL_WEIGHT_OZ.
+ * Packs the order's items into parcels of at most `maxWeightOz` each, keeping every item whole.
+ * First-fit decreasing: items are placed heaviest first, each into the first parcel with room,
+ * or into a new parcel. Items of equal weight keep the order of their lines. The parcels'
+ * weights add up to `estimateOrderWeightOz(lines)`.
  *
- * NOTE: an order estimated above the cap would really ship as several parcels or as freight.
- * The service buys one label per order, so such an order is declared at the cap, below its
- * estimated weight.
+ * Throws a non-retryable AppError (`ITEM_TOO_HEAVY_FOR_PARCEL`) when a single item is heavier
+ * than `maxWeightOz`, because such an item ships only as freight.
  */
-export function parcelWeightOz(estimatedWeightOz: number): number {
-  return Math.min(estimatedWeightOz, MAX_PARCEL_WEIGHT_OZ);
+export function packParcels(
+  lines: readonly Pick<OrderLine, 'productId' | 'category' | 'quantity'>[],
+  maxWeightOz: number = MAX_PARCEL_WEIGHT_OZ,
+): PackedParcel[] {
+  const items = lines.flatMap((line, index) => {
+    const weightOz = itemWeightOz(line.category);
+    if (weightOz > maxWeightOz) {
+      throw itemTooHeavy(index + 1, line.productId, weightOz, maxWeightOz);
+    }
+    return Array.from({ length: line.quantity }, () => ({ line: index + 1, weightOz }));
+  });
+  // Array.prototype.sort is stable, so items of equal weight stay in line order.
+  items.sort((a, b) => b.weightOz - a.weightOz);
+
+  const parcels: PackedParcel[] = [];
+  for (const item of items) {
+    let parcel = parcels.find((open) => open.weightOz + item.weightOz <= maxWeightOz);
+    if (!parcel) {
+      parcel = { weightOz: 0, contents: [] };
+      parcels.push(parcel);
+    }
+    parcel.weightOz += item.weightOz;
+    const content = parcel.contents.find((entry) => entry.line === item.line);
+    if (content) content.quantity += 1;
+    else parcel.contents.push({ line: item.line, quantity: 1 });
+  }
+  return parcels;
 }
 
 function itemWeightOz(category: string | undefined): number {

@@ -11,3 +11,24 @@ export function addressNotVerified(orderId: string): AppError {
     { retryable: false, statusCode: 409 },
   );
 }
+
+/**
+ * Creates the final error for an order line whose single item is heavier than a parcel may be.
+ * Such an item ships only as freight, which the service does not book, so a retry cannot help.
+ */
+export function itemTooHeavy(
+  line: number,
+  productId: string,
+  itemWeightOz: number,
+  maxParcelWeightOz: number,
+): AppError {
+  return new AppError(
+    'ITEM_TOO_HEAVY_FOR_PARCEL',
+    `order line ${line} (product ${productId}) has an item estimated at ${itemWeightOz} oz, above the ${maxParcelWeightOz} oz parcel maximum; ship it as freight`,
+    {
+      retryable: false,
+      statusCode: 422,
+      details: { line, productId, itemWeightOz, maxParcelWeightOz },
+    },
+  );
+}

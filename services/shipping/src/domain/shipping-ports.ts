@@ -31,6 +31,16 @@ export interface LabelRequest {
   shipMode: ShipMode;
 }
 
+/** Labels for all parcels of one order, bought with one carrier and service. */
+export interface ParcelLabelsRequest {
+  orderId: string;
+  toAddressId: string;
+  fromAddress: CarrierAddress;
+  /** Weight of each parcel in ounces, in the order the labels are returned. */
+  parcelWeightsOz: readonly number[];
+  shipMode: ShipMode;
+}
+
 export interface PurchasedLabel {
   shipmentId: string;
   trackerId?: string;
@@ -46,4 +56,6 @@ export interface PurchasedLabel {
 export interface Carrier {
   verifyAddress(address: CarrierAddress): Promise<AddressVerification>;
   buyLabel(request: LabelRequest): Promise<PurchasedLabel>;
+  /** Buys one label per parcel and returns them in the order of `parcelWeightsOz`. */
+  buyParcelLabels(request: ParcelLabelsRequest): Promise<PurchasedLabel[]>;
 }

@@ -27,7 +27,7 @@ export interface RateObject {
   updated_at: string;
 }
 
-interface ParcelObject {
+export interface ParcelObject {
   id: string;
   object: 'Parcel';
   mode: 'test';
@@ -61,41 +61,42 @@ export interface ShipmentObject {
   updated_at: string;
 }
 
-function readDimension(parcel: Record<string, unknown>, name: string): number | null {
+function readDimension(
+  parcel: Record<string, unknown>,
+  name: string,
+  field: string,
+): number | null {
   const value = parcel[name];
   if (value === undefined || value === null) return null;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) {
     throw invalidParameter(
       'SHIPMENT.INVALID_PARAMS',
-      `shipment.parcel.${name}`,
+      `${field}.${name}`,
       'must be a positive number',
     );
   }
   return number;
 }
 
-function buildParcel(params: unknown): ParcelObject {
+/** Reads a parcel's weight in ounces and optional dimensions; `field` names it in errors. */
+export function buildParcel(params: unknown, field = 'shipment.parcel'): ParcelObject {
   if (typeof params !== 'object' || params === null) {
-    throw invalidParameter('SHIPMENT.INVALID_PARAMS', 'shipment.parcel', 'is required');
+    throw invalidParameter('SHIPMENT.INVALID_PARAMS', field, 'is required');
   }
   const parcel = params as Record<string, unknown>;
-  const weight = readDimension(parcel, 'weight');
+  const weight = readDimension(parcel, 'weight', field);
   if (weight === null) {
-    throw invalidParameter(
-      'SHIPMENT.INVALID_PARAMS',
-      'shipment.parcel.weight',
-      'is required, in ounces',
-    );
+    throw invalidParameter('SHIPMENT.INVALID_PARAMS', `${field}.weight`, 'is required, in ounces');
   }
   return {
     id: newId('prcl'),
     object: 'Parcel',
     mode: 'test',
     weight,
-    length: readDimension(parcel, 'length'),
-    width: readDimension(parcel, 'width'),
-    height: readDimension(parcel, 'height'),
+    length: readDimension(parcel, 'length', field),
+    width: readDimension(parcel, 'width', field),
+    height: readDimension(parcel, 'height', field),
   };
 }
 
@@ -135,17 +136,38 @@ export function createShipment(state: EasyPostState, params: unknown): ShipmentO
   const input = params as Record<string, unknown>;
   const toAddress = resolveAddress(state, input.to_address, 'shipment.to_address');
   const fromAddress = resolveAddress(state, input.from_address, 'shipment.from_address');
-  const parcel = buildParcel(input.parcel);
+  return createRatedShipment(state, {
+    toAddress,
+    fromAddress,
+    parcel: buildParcel(input.parcel),
+    reference: typeof input.reference === 'string' ? input.reference : null,
+  });
+}
 
+/** A shipment's resolved addresses and parcel, and the carriers allowed to rate it. */
+export interface ShipmentInput {
+  toAddress: AddressObject;
+  fromAddress: AddressObject;
+  parcel: ParcelObject;
+  reference: string | null;
+  /** Carriers whose rates are kept; every carrier when omitted. */
+  carriers?: readonly Carrier[];
+}
+
+/** Rates a shipment of resolved addresses and stores it. */
+export function createRatedShipment(state: EasyPostState, input: ShipmentInput): ShipmentObject {
+  const { toAddress, fromAddress, parcel } = input;
   const id = newId('shp');
-  const rates = buildRates(id, fromAddress, toAddress, parcel.weight);
+  const rates = buildRates(id, fromAddress, toAddress, parcel.weight).filter(
+    (rate) => input.carriers === undefined || input.carriers.includes(rate.carrier),
+  );
   const now = timestamp();
   const shipment: ShipmentObject = {
     id,
     object: 'Shipment',
     mode: 'test',
     status: 'unknown',
-    reference: typeof input.reference === 'string' ? input.reference : null,
+    reference: input.reference,
     to_address: toAddress,
     from_address: fromAddress,
     return_address: fromAddress,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressObject } from './addresses.js';
+import type { OrderObject } from './orders.js';
 import type { ShipmentObject } from './shipments.js';
 import type { TrackerObject } from './trackers.js';
 
@@ -7,10 +8,11 @@ import type { TrackerObject } from './trackers.js';
 export interface EasyPostState {
   addresses: Map<string, AddressObject>;
   shipments: Map<string, ShipmentObject>;
+  orders: Map<string, OrderObject>;
   trackers: Map<string, TrackerObject>;
   /** Carriers whose label purchases fail, with the HTTP status to fail with. */
   carrierOutages: Map<string, number>;
-  /** Number of next label purchases that succeed but respond 504, as if the response was lost. */
+  /** Number of next label purchases (of shipments or orders) that succeed but respond 504, as if the response was lost. */
   lostPurchaseResponses: number;
 }
 
@@ -18,6 +20,7 @@ export function createEasyPostState(): EasyPostState {
   return {
     addresses: new Map(),
     shipments: new Map(),
+    orders: new Map(),
     trackers: new Map(),
     carrierOutages: new Map(),
     lostPurchaseResponses: 0,

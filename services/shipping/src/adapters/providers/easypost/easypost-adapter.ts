@@ -60,6 +60,15 @@ export type LabelRequest = LabelDestination & {
   shipMode: ShipMode;
 };
 
+/** Labels for several parcels to one destination, bought with one carrier and service. */
+export type ParcelLabelsRequest = LabelDestination & {
+  orderId: string;
+  fromAddress: ShippingAddress;
+  /** Weight of each parcel in ounces, in the order the labels are returned. */
+  parcelWeightsOz: readonly number[];
+  shipMode: ShipMode;
+};
+
 export interface PurchasedLabel {
   shipmentId: string;
   trackerId?: string;
@@ -80,6 +89,13 @@ interface BoughtShipment {
   tracker?: { id?: string } | null;
 }
 
+/** The fields of an EasyPost order that the adapter reads. */
+interface RatedOrder {
+  id: string;
+  rates?: CarrierRate[] | null;
+  shipments: BoughtShipment[];
+}
+
 function toEasyPostAddress(address: ShippingAddress): Record<string, string> {
   const fields: Record<string, string | undefined> = {
     name: address.name,
@@ -94,6 +110,26 @@ function toEasyPostAddress(address: ShippingAddress): Record<string, string> {
   };
   return Object.fromEntries(
     Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function assertParcelWeight(weightOz: number, path: string): void {
+  if (!Number.isFinite(weightOz) || weightOz <= 0) {
+    throw new ValidationError([
+      { path, message: `must be a positive number of ounces, got ${weightOz}` },
+    ]);
+  }
+}
+
+function noRates(orderId: string, rated: string, weightsOz: readonly number[]): ProviderError {
+  return new ProviderError(
+    'easypost',
+    'EASYPOST_NO_RATES',
+    `No carrier rated ${rated} of order ${orderId} (${weightsOz.join(' + ')} oz)`,
+    {
+      retryable: false,
+      customerMessage: 'No carrier can ship this order to the address given. Please contact us.',
+    },
   );
 }
 
@@ -127,8 +163,9 @@ function toPurchasedLabel(shipment: BoughtShipment): PurchasedLabel {
  * resilience policy. An undeliverable address is a typed result; faults are thrown as
  * `ProviderError`, which is retryable for timeouts, connection failures, 408, 429 and 5xx.
  *
- * EasyPost has no idempotency keys. A retried shipment creation leaves an unbought shipment,
- * which costs nothing, and a retried purchase of a shipment that was bought returns its label.
+ * EasyPost has no idempotency keys. A retried shipment or order creation leaves an unbought
+ * shipment or order, which costs nothing, and a retried purchase of a shipment or order that was
+ * bought returns its labels.
  */
 export class EasyPostAdapter {
   private readonly client: EasyPostClient;
@@ -166,14 +203,7 @@ export class EasyPostAdapter {
    * bought instead. No rate at all, or a final error, is thrown as a final `ProviderError`.
    */
   async buyLabel(request: LabelRequest): Promise<PurchasedLabel> {
-    if (!Number.isFinite(request.weightOz) || request.weightOz <= 0) {
-      throw new ValidationError([
-        {
-          path: 'weightOz',
-          message: `must be a positive number of ounces, got ${request.weightOz}`,
-        },
-      ]);
-    }
+    assertParcelWeight(request.weightOz, 'weightOz');
     const shipment = await this.call('create shipment', () =>
       this.client.Shipment.create({
         to_address:
@@ -188,57 +218,129 @@ export class EasyPostAdapter {
 
     const rates = (shipment.rates ?? []) as CarrierRate[];
     if (rates.length === 0) {
-      throw new ProviderError(
-        'easypost',
-        'EASYPOST_NO_RATES',
-        `No carrier rated shipment ${shipment.id} of order ${request.orderId} (${request.weightOz} oz)`,
-        {
-          retryable: false,
-          customerMessage:
-            'No carrier can ship this order to the address given. Please contact us.',
-        },
-      );
+      throw noRates(request.orderId, `shipment ${shipment.id}`, [request.weightOz]);
     }
-    const choice = chooseRates(rates, request.shipMode);
+    const candidates = this.rateCandidates(request.orderId, shipment.id, rates, request.shipMode);
+    const [label] = await this.buyFirstAvailable(request.orderId, shipment.id, candidates, (rate) =>
+      this.buyRate(shipment.id, rate).then((bought) => [bought]),
+    );
+    return label!;
+  }
+
+  /**
+   * Buys one label per parcel and returns them in the order of `parcelWeightsOz`. One parcel is
+   * bought as a single shipment, like `buyLabel`. Several parcels become an EasyPost Order, so
+   * that every parcel ships with the same carrier and service, which the ship mode chooses as in
+   * `buyLabel`. EasyPost rates orders only with some carriers, UPS and FedEx among them but not
+   * USPS. An order purchase buys every label or none, and the next carrier is tried as in
+   * `buyLabel`.
+   */
+  async buyParcelLabels(request: ParcelLabelsRequest): Promise<PurchasedLabel[]> {
+    const weights = request.parcelWeightsOz;
+    if (weights.length === 0) {
+      throw new ValidationError([{ path: 'parcelWeightsOz', message: 'must not be empty' }]);
+    }
+    weights.forEach((weightOz, index) => assertParcelWeight(weightOz, `parcelWeightsOz.${index}`));
+    if (weights.length === 1) {
+      const { parcelWeightsOz: _weights, ...single } = request;
+      return [await this.buyLabel({ ...single, weightOz: weights[0]! })];
+    }
+
+    const order = (await this.call('create order', () =>
+      this.client.Order.create({
+        to_address:
+          request.toAddress !== undefined
+            ? toEasyPostAddress(request.toAddress)
+            : { id: request.toAddressId },
+        from_address: toEasyPostAddress(request.fromAddress),
+        shipments: weights.map((weight) => ({ parcel: { weight } })),
+        reference: request.orderId,
+      }),
+    )) as unknown as RatedOrder;
+
+    const rates = order.rates ?? [];
+    if (rates.length === 0) throw noRates(request.orderId, `EasyPost order ${order.id}`, weights);
+    const candidates = this.rateCandidates(request.orderId, order.id, rates, request.shipMode);
+    return this.buyFirstAvailable(request.orderId, order.id, candidates, (rate) =>
+      this.buyOrderRate(order.id, rate),
+    );
+  }
+
+  private rateCandidates(
+    orderId: string,
+    purchaseId: string,
+    rates: readonly CarrierRate[],
+    shipMode: ShipMode,
+  ): CarrierRate[] {
+    const choice = chooseRates(rates, shipMode);
     if (!choice.shipModeMet) {
       this.log.warn(
-        { orderId: request.orderId, shipmentId: shipment.id, shipMode: request.shipMode },
+        { orderId, purchaseId, shipMode },
         'easypost has no rate for the ship mode, buying the fastest',
       );
     }
-    return this.buyFirstAvailable(request.orderId, shipment.id, choice.candidates);
+    return choice.candidates;
   }
 
+  /**
+   * Buys the first candidate rate that a carrier accepts. `purchaseId` is the id of the EasyPost
+   * shipment or order that the rates belong to.
+   */
   private async buyFirstAvailable(
     orderId: string,
-    shipmentId: string,
+    purchaseId: string,
     candidates: CarrierRate[],
-  ): Promise<PurchasedLabel> {
+    buy: (rate: CarrierRate) => Promise<PurchasedLabel[]>,
+  ): Promise<PurchasedLabel[]> {
     let lastError: unknown;
     for (const rate of candidates) {
       try {
-        const label = await this.buyRate(shipmentId, rate);
+        const labels = await buy(rate);
         this.log.info(
           {
             orderId,
-            shipmentId,
-            carrier: label.carrier,
-            service: label.service,
-            rateMinor: label.rateMinor,
+            purchaseId,
+            carrier: rate.carrier,
+            service: rate.service,
+            labels: labels.length,
+            rateMinor: labels.reduce((total, label) => total + label.rateMinor, 0),
           },
           'easypost label bought',
         );
-        return label;
+        return labels;
       } catch (error) {
         if (!(error instanceof ProviderError) || !error.retryable) throw error;
         lastError = error;
         this.log.warn(
-          { orderId, shipmentId, carrier: rate.carrier, code: error.code },
+          { orderId, purchaseId, carrier: rate.carrier, code: error.code },
           'easypost label purchase failed, trying the next carrier',
         );
       }
     }
     throw lastError;
+  }
+
+  private async buyOrderRate(orderId: string, rate: CarrierRate): Promise<PurchasedLabel[]> {
+    const bought = await this.call('buy order', async () => {
+      try {
+        return (await this.client.Order.buy(
+          orderId,
+          rate.carrier,
+          rate.service,
+        )) as unknown as RatedOrder;
+      } catch (error) {
+        // An earlier attempt may have bought the order and lost its response. EasyPost documents
+        // no error code for buying a bought order, so every 422 reads the order back.
+        if (isApiError(error) && error.statusCode === 422) {
+          const stored = (await this.client.Order.retrieve(orderId)) as unknown as RatedOrder;
+          if (stored.shipments.every((shipment) => shipment.postage_label?.label_url)) {
+            return stored;
+          }
+        }
+        throw error;
+      }
+    });
+    return bought.shipments.map(toPurchasedLabel);
   }
 
   private async buyRate(shipmentId: string, rate: CarrierRate): Promise<PurchasedLabel> {
