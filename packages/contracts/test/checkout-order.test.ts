@@ -67,6 +67,9 @@ describe('checkout order', () => {
   it.each([
     ['region', (o: CheckoutOrder) => (o.shipTo.region = '  ')],
     ['postalCode', (o: CheckoutOrder) => (o.shipTo.postalCode = '')],
+    ['region', (o: CheckoutOrder) => (o.shipTo.region = '\u200b')],
+    ['city', (o: CheckoutOrder) => (o.shipTo.city = '\u200b\u2060 ')],
+    ['street', (o: CheckoutOrder) => (o.shipTo.street = '\u00a0\u3000')],
   ])('requires a non-blank shipTo.%s', (field, breakOrder) => {
     const order = validOrder();
     breakOrder(order);

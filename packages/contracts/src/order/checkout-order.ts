@@ -32,22 +32,34 @@ const minorAmount = z
   .nonnegative({ message: 'must not be negative' });
 
 /**
- * A shipping address. Street, city, region and postal code are trimmed and must not be blank.
+ * At least one character that is not whitespace, a control character or an invisible format
+ * character such as a zero-width space, which `trim()` keeps.
+ */
+const VISIBLE_TEXT = /[^\s\p{Cc}\p{Cf}\p{Z}]/u;
+
+/** A trimmed string with at least one visible character, at most `max` long. */
+function requiredText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, { message: 'is required', abort: true })
+    .regex(VISIBLE_TEXT, { message: 'is required' })
+    .max(max);
+}
+
+/**
+ * A shipping address. Street, city, region and postal code are trimmed and must hold visible
+ * text.
  *
  * NOTE: countries without postal codes or without regions, such as Hong Kong, cannot be shipped
  * to until those fields become optional for them.
  */
 export const postalAddress = z.object({
-  name: z.string().min(1).max(200).optional(),
-  street: z.string().trim().min(1, { message: 'is required' }).max(200),
-  city: z.string().trim().min(1, { message: 'is required' }).max(100),
-  region: z
-    .string()
-    .trim()
-    .min(1, { message: 'is required' })
-    .max(100)
-    .describe('State, province or region code, such as TX or ON'),
-  postalCode: z.string().trim().min(1, { message: 'is required' }).max(20),
+  name: requiredText(200).optional(),
+  street: requiredText(200),
+  city: requiredText(100),
+  region: requiredText(100).describe('State, province or region code, such as TX or ON'),
+  postalCode: requiredText(20),
   country: countryCode,
 });
 
@@ -113,7 +125,7 @@ export const checkoutOrderSchema = z
     currency: currencyCode,
     shipMode: z.enum(SHIP_MODES),
     customer: z.object({
-      id: z.string().trim().min(1, { message: 'is required' }).max(64),
+      id: requiredText(64),
       email: z.email({ message: 'must be a valid email address, such as name@example.com' }),
       phone: z
         .string()
