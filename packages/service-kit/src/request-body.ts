@@ -7,13 +7,17 @@ export const JSON_MEDIA_TYPE = 'application/json';
 /** V8's `JSON.parse` messages end with the offset of the error, such as `... in JSON at position 7`. */
 const JSON_ERROR_AT_POSITION = /^(.+) in JSON at position (\d+)/;
 
+/** Decoder that throws on bytes that are not UTF-8, instead of replacing them with U+FFFD. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** V8's message for a character that cannot start a value, such as `Unexpected token 'x', ...`. */
 const UNEXPECTED_TOKEN = /^Unexpected token '(.)'/u;
 
 /**
- * Configures request body parsing: only `application/json` bodies are parsed, a body with a
- * `Content-Encoding` other than `identity` is rejected with 415, and invalid JSON is rejected with
- * 400 and a message that gives the position where parsing failed.
+ * Configures request body parsing: only `application/json` bodies in UTF-8 are parsed, a body
+ * with a `Content-Encoding` other than `identity` or a charset other than UTF-8 is rejected with
+ * 415, bytes that are not UTF-8 and invalid JSON are rejected with 400 and a message that gives
+ * the position where parsing failed.
  *
  * Fastify's `text/plain` parser is removed, so a JSON document sent as `text/plain` gets 415
  * instead of reaching a handler as a string.
@@ -24,8 +28,35 @@ export function installBodyParsing(app: FastifyInstance): void {
   // Fastify's own parser keeps its prototype poisoning checks. Its error does not tell why the
   // body is invalid, so a rejected body is parsed again with JSON.parse to find the cause.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = charsetOf(request);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(
+        new AppError(
+          'UNSUPPORTED_CHARSET',
+          `charset ${clipHeaderValue(charset)} is not supported; send the body as UTF-8 (Content-Type: application/json; charset=utf-8)`,
+          { statusCode: 415 },
+        ),
+        undefined,
+      );
+      return;
+    }
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : STRICT_UTF8.decode(body);
+    } catch {
+      done(
+        new AppError(
+          'INVALID_UTF8',
+          'the body is not valid UTF-8; send JSON text encoded as UTF-8',
+          {
+            statusCode: 400,
+          },
+        ),
+        undefined,
+      );
+      return;
+    }
     parseJson(request, text, (error, value) => {
       if (isFastifyError(error, 'FST_ERR_CTP_INVALID_JSON_BODY')) {
         done(invalidJsonError(text), undefined);
@@ -64,6 +95,12 @@ function contentEncodingOf(request: FastifyRequest): string | undefined {
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
   return codings.length === 0 ? undefined : clipHeaderValue(codings.join(', '));
+}
+
+/** Returns the lower-case `charset` parameter of the request's Content-Type, if it has one. */
+function charsetOf(request: FastifyRequest): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(request.headers['content-type'] ?? '');
+  return match?.[1]?.toLowerCase();
 }
 
 /** Tells whether a request has a body, by the same rule that Fastify's body parsing uses. */

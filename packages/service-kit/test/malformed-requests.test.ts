@@ -310,6 +310,46 @@ describe('request bodies', () => {
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ received: { name: 'last' } });
   });
+
+  it('rejects bytes that are not UTF-8 with 400', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.concat([
+        Buffer.from('{"name":"Mess'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('INVALID_UTF8');
+  });
+
+  it('rejects a charset other than UTF-8 with 415', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      payload: '{"name":"first"}',
+    });
+
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.message).toContain('charset latin1 is not supported');
+  });
+
+  it('accepts an explicit UTF-8 charset and multi-byte text', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      payload: Buffer.from('{"name":"Crème brûlée ☕"}', 'utf8'),
+    });
+
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ received: { name: 'Crème brûlée ☕' } });
+  });
 });
 
 describe('requests that Node rejects before Fastify', () => {
