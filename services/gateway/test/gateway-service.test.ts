@@ -146,6 +146,20 @@ describe('gateway service', () => {
     expect(parseEvent(created[0]!.value).type).toBe('order.created');
   });
 
+  it('accepts a resubmission whose placedAt is written differently', async () => {
+    const order = checkoutOrder('API-3');
+    order.placedAt = '2021-06-01T09:30:00Z';
+    expect((await post(order)).status).toBe(202);
+
+    const sameInstants = ['2021-06-01T09:30:00.000Z', '2021-06-01T11:30:00+02:00'];
+    for (const placedAt of sameInstants) {
+      const { status } = await post({ ...order, placedAt });
+      expect(status, placedAt).toBe(200);
+    }
+    const later = await post({ ...order, placedAt: '2021-06-01T09:30:01Z' });
+    expect(later.status).toBe(409);
+  });
+
   it('rejects a reused order id with other content', async () => {
     await post(checkoutOrder('API-2'));
     const changed = checkoutOrder('API-2');

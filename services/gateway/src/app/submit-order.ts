@@ -26,9 +26,18 @@ export class OrderConflictError extends AppError {
 }
 
 /**
+ * Returns a date-time as UTC with milliseconds, so that one instant written with another offset
+ * or precision, as a client that re-serializes it on a retry may send, hashes the same.
+ */
+function instantOf(dateTime: string): string {
+  const milliseconds = Date.parse(dateTime);
+  return Number.isNaN(milliseconds) ? dateTime : new Date(milliseconds).toISOString();
+}
+
+/**
  * Validates a checkout order, then records it and its `order.created` event in one transaction.
- * Submitting the same order again is accepted without a second event; the same id with a
- * different body is a conflict. Returns whether a new order was created.
+ * Submitting the same order again is accepted without a second event, also when `placedAt`
+ * names the same instant in another form; the same id with a different body is a conflict. Returns whether a new order was created.
  */
 export async function submitOrder(
   db: Knex,
@@ -40,7 +49,9 @@ export async function submitOrder(
   const parsed = checkoutOrderSchema.safeParse(body);
   if (!parsed.success) throw new ValidationError(toContractIssues(parsed.error));
   const order = parsed.data;
-  const requestHash = createHash('sha256').update(JSON.stringify(order)).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ ...order, placedAt: instantOf(order.placedAt) }))
+    .digest('hex');
 
   return db.transaction(async (trx) => {
     const inserted = await trx('orders')
