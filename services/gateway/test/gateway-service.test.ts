@@ -189,6 +189,21 @@ describe('gateway service', () => {
     expect(view?.timeline[0].summary).toBe('Order received: 1 line(s), 16.45 USD before tax');
   });
 
+  it('shows an order.created that is not JSON as rejected by its key', async () => {
+    await producer.send({
+      topic: `${prefix}order.created`,
+      messages: [{ key: 'KAFKA-BINARY', value: Buffer.from([0x00, 0xff, 0x10, 0x7b]) }],
+    });
+
+    await waitFor(async () => (await orderStatus('KAFKA-BINARY'))?.status === 'rejected', {
+      timeoutMs: 20_000,
+      description: 'KAFKA-BINARY rejected',
+    });
+    const view = await orderStatus('KAFKA-BINARY');
+    expect(view?.rejectionReason).toBeTruthy();
+    expect(view?.timeline).toHaveLength(1);
+  });
+
   it('shows an invalid Kafka order as rejected and dead-letters it', async () => {
     const event = createEvent({
       type: 'order.created',
