@@ -14,10 +14,9 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const UNEXPECTED_TOKEN = /^Unexpected token '(.)'/u;
 
 /**
- * Configures request body parsing: only `application/json` bodies in UTF-8 are parsed, a body
- * with a `Content-Encoding` other than `identity` or a charset other than UTF-8 is rejected with
- * 415, bytes that are not UTF-8 and invalid JSON are rejected with 400 and a message that gives
- * the position where parsing failed.
+ * Configures request body parsing so that only `application/json` bodies in UTF-8 are parsed.
+ * A `Content-Encoding` other than `identity` or a charset other than UTF-8 gets 415. Bytes that
+ * are not UTF-8 get 400, and so does invalid JSON, with the position where parsing failed.
  *
  * Fastify's `text/plain` parser is removed, so a JSON document sent as `text/plain` gets 415
  * instead of reaching a handler as a string.

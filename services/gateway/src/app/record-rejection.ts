@@ -13,7 +13,7 @@ interface LooseEnvelope {
 
 const ORDER_ID = new RegExp(ORDER_ID_PATTERN);
 
-/** The rejected order's id and event id, from the envelope, or from the Kafka key. */
+/** Reads the rejected order's id and event id from the envelope, or from the Kafka key. */
 function identify(notice: DeadLetterNotice): { orderId: string; eventId: string } | undefined {
   let envelope: LooseEnvelope | undefined;
   try {
