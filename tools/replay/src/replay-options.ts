@@ -29,7 +29,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const REPLAY_USAGE = `Usage: pnpm --filter @orderflow/replay start -- [options]
+export const REPLAY_USAGE = `Usage: pnpm --filter @orderflow/replay start [options]
 
 Replays checkout orders from a JSON Lines file against a running platform: tokenizes each test
 card at the payment provider, publishes order.created, waits until every order settles, prints
@@ -109,7 +109,8 @@ export function parseReplayOptions(
   args: string[],
   env: Environment = process.env,
 ): ReplayOptions | undefined {
-  const { values } = parseArgsOrThrow(args);
+  // pnpm 10 passes a leading `--` on to the script, so `start -- --limit 5` works too.
+  const { values } = parseArgsOrThrow(args[0] === '--' ? args.slice(1) : args);
   if (values.help) return undefined;
 
   const runId = values['run-id'];

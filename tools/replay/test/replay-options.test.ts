@@ -3,6 +3,11 @@ import { formatProgress } from '../src/progress-reporter.js';
 import { DEFAULT_ORDERS_FILE, parseReplayOptions, UsageError } from '../src/replay-options.js';
 
 describe('parseReplayOptions', () => {
+  it('ignores a leading -- that pnpm passes on', () => {
+    const options = parseReplayOptions(['--', '--limit', '5'], {});
+    expect(options?.limit).toBe(5);
+  });
+
   it('defaults to the data set and loopback services', () => {
     const options = parseReplayOptions([], {});
 
