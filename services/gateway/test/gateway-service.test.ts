@@ -126,6 +126,17 @@ describe('gateway service', () => {
     expect(JSON.stringify(body)).not.toContain('4242424242424242');
   });
 
+  it('documents the error responses of the order routes', async () => {
+    const document = (await (await fetch(`${gateway.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+
+    const submit = document.paths['/v1/orders']?.post?.responses ?? {};
+    expect(Object.keys(submit)).toEqual(expect.arrayContaining(['400', '409', '413', '415']));
+    const lookup = document.paths['/v1/orders/{orderId}']?.get?.responses ?? {};
+    expect(Object.keys(lookup)).toEqual(expect.arrayContaining(['400', '404']));
+  });
+
   it('accepts an order and publishes order.created once', async () => {
     const order = checkoutOrder('API-1');
     const first = await post(order);

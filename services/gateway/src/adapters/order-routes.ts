@@ -1,5 +1,5 @@
 import { checkoutOrderSchema, ORDER_ID_PARAM, ORDER_ID_PATTERN } from '@orderflow/contracts';
-import { NotFoundError, ValidationError } from '@orderflow/service-kit';
+import { errorResponseSchema, NotFoundError, ValidationError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -50,6 +50,11 @@ const checkoutOrderJsonSchema = z.toJSONSchema(checkoutOrderSchema, {
 });
 delete (checkoutOrderJsonSchema as { $schema?: string }).$schema;
 
+/** The shared error body, documented with what a response of that status means here. */
+function errorResponse(description: string) {
+  return { ...errorResponseSchema, description };
+}
+
 /** Order intake and the order status API. */
 export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
   app.post(
@@ -78,6 +83,12 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
               href: { type: 'string' },
             },
           },
+          400: errorResponse(
+            'The order is invalid; details.issues names each field (path) and what is wrong',
+          ),
+          409: errorResponse('The orderId was already used for an order with other content'),
+          413: errorResponse('The body is larger than the limit'),
+          415: errorResponse('The body is not uncompressed application/json in UTF-8'),
         },
       },
       validatorCompiler: () => (data) => ({ value: data }),
@@ -101,7 +112,11 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
           properties: { orderId: ORDER_ID_PARAM },
           required: ['orderId'],
         },
-        response: { 200: orderViewSchema },
+        response: {
+          200: orderViewSchema,
+          400: errorResponse('The order id is malformed or looks like a card number'),
+          404: errorResponse('No order has this id'),
+        },
       },
     },
     async (request) => {
@@ -126,6 +141,7 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
             type: 'object',
             properties: { orders: { type: 'array', items: orderViewSchema } },
           },
+          400: errorResponse('An id is malformed, or there are too many ids'),
         },
       },
     },
