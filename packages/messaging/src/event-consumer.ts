@@ -293,12 +293,11 @@ export class EventConsumer {
     if (!this.options.handlers[event.type]) return 'ignored';
     const delivery = { topic, partition, offset: message.offset, attempt };
     return this.options.db.transaction(async (trx) => {
-      // One statement takes the subject's lock and claims the event id. The lock is a
-      // transaction-scoped advisory lock on (group, subject): without it, an event that defers
-      // because its order is unknown and the order's own event, handled at the same time on
-      // another partition, would each miss the other's uncommitted row, and the parked event
-      // would never be released. Written out rather than built with knex: this runs for every
-      // event, and knex's query building costs more CPU than PostgreSQL spends on it.
+      // One statement takes a transaction-scoped advisory lock on (group, subject) and claims
+      // the event id. Without the lock, an event that defers because its order is unknown and
+      // the order's own event, handled at once on another partition, miss each other's
+      // uncommitted rows, so the parked event is never released. The SQL is written out
+      // because this runs for every event and knex's query building costs more CPU.
       const claimed = (await trx.raw(
         `INSERT INTO ${MESSAGING_TABLES.inbox}
            (consumer_group, event_id, event_type, topic, partition, "offset")

@@ -32,7 +32,7 @@ import {
 
 const GROUP = 'consumer-test';
 
-/** A flag that handlers set and wait for, giving up after a time limit. */
+/** Creates a flag that handlers set and wait for, giving up after a time limit. */
 function signal(): { set(): void; wait(limitMs: number): Promise<void> } {
   let set: () => void = () => undefined;
   const reached = new Promise<void>((resolve) => (set = resolve));
@@ -42,6 +42,7 @@ function signal(): { set(): void; wait(limitMs: number): Promise<void> } {
       Promise.race([reached, new Promise<void>((resolve) => setTimeout(resolve, limitMs))]),
   };
 }
+
 const GROUPS = [
   GROUP,
   `${GROUP}-flaky`,
@@ -334,12 +335,12 @@ describe('event consumer', () => {
     expect(await database.db(MESSAGING_TABLES.deferred).where({ subject: 'DEFER-1' })).toEqual([]);
   });
 
-  it('releases an event that deferred while its order was handled at the same time', async () => {
+  it('releases a deferral racing its order', async () => {
     const handled: string[] = [];
-    // Each handler waits up to 3 s for the other to reach a point, so that without the
-    // consumer's per-subject lock both transactions would be open at once: the tax handler
-    // finds no order, the order's handler commits and releases nothing, and the tax event
-    // parks for good. With the lock, one of the two waits times out and they run in turn.
+    // Each handler waits up to 3 s for the other, which holds both transactions open at once
+    // unless the consumer locks the order. Without the lock, the tax handler finds no order
+    // and the order's handler releases nothing, so the tax event stays parked. With the lock,
+    // one of the two waits times out and the handlers run in turn.
     const taxChecked = signal();
     const orderHandled = signal();
     await send('tax.calculated', serializeEvent(taxCalculated('RACE-1')), 'RACE-1');

@@ -18,8 +18,8 @@ const widgetRequest = z.object({
 });
 
 /**
- * The readiness timeout is generous so that a first database connection on a loaded machine
- * passes; the test of the timeout itself passes a short one.
+ * Builds a test app. The readiness timeout is generous, so a first database connection on a
+ * loaded machine passes. The test of the timeout itself passes a short one.
  */
 async function buildApp(
   readiness: ReadinessCheck[] = [],

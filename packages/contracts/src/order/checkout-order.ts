@@ -37,7 +37,7 @@ const minorAmount = z
  */
 const VISIBLE_TEXT = /[^\s\p{Cc}\p{Cf}\p{Z}]/u;
 
-/** A trimmed string with at least one visible character, at most `max` long. */
+/** Builds a schema for a trimmed string with a visible character, at most `max` long. */
 function requiredText(max: number) {
   return z
     .string()

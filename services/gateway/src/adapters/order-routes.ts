@@ -50,7 +50,7 @@ const checkoutOrderJsonSchema = z.toJSONSchema(checkoutOrderSchema, {
 });
 delete (checkoutOrderJsonSchema as { $schema?: string }).$schema;
 
-/** The shared error body, documented with what a response of that status means here. */
+/** Returns the shared error body schema with a description of what that status means here. */
 function errorResponse(description: string) {
   return { ...errorResponseSchema, description };
 }

@@ -21,10 +21,14 @@ function identify(notice: DeadLetterNotice): { orderId: string; eventId: string 
   } catch {
     envelope = undefined;
   }
-  const valueHash = createHash('sha256')
-    .update(notice.value ?? '')
-    .digest('hex');
-  const eventId = `rejected:${typeof envelope?.id === 'string' ? envelope.id : valueHash}`;
+  // Without an envelope id, a hash of the value keeps the entry the same if the hook runs again.
+  const sourceId =
+    typeof envelope?.id === 'string'
+      ? envelope.id
+      : createHash('sha256')
+          .update(notice.value ?? '')
+          .digest('hex');
+  const eventId = `rejected:${sourceId}`;
   const orderId = envelope?.data?.orderId;
   if (envelope?.type === 'order.created' && typeof orderId === 'string' && orderId.length <= 64)
     return { orderId, eventId };

@@ -37,7 +37,8 @@ function instantOf(dateTime: string): string {
 /**
  * Validates a checkout order, then records it and its `order.created` event in one transaction.
  * Submitting the same order again is accepted without a second event, also when `placedAt`
- * names the same instant in another form; the same id with a different body is a conflict. Returns whether a new order was created.
+ * names the same instant in another form. The same id with a different body is a conflict.
+ * Returns whether a new order was created.
  */
 export async function submitOrder(
   db: Knex,
