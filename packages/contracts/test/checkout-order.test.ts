@@ -200,6 +200,31 @@ describe('checkout order placedAt', () => {
     ]);
   });
 
+  it('explains that a leap second is not accepted', () => {
+    expect(placedAtIssues('2016-12-31T23:59:60Z')).toEqual([
+      {
+        path: 'placedAt',
+        message:
+          'is a leap second (seconds 60), which is not accepted; send seconds 59 instead, such as 23:59:59',
+      },
+    ]);
+  });
+
+  it('explains a leap second with an offset and fraction', () => {
+    const issues = placedAtIssues('2016-12-31T18:59:60.5-05:00');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.message).toMatch(/^is a leap second \(seconds 60\)/);
+  });
+
+  it.each(['2016-12-31T23:59:61Z', '2016-02-30T23:59:60Z', '2016-12-31T23:59:60'])(
+    'reports only the format of %s',
+    (value) => {
+      expect(placedAtIssues(value)).toEqual([
+        { path: 'placedAt', message: 'must be an ISO 8601 date-time' },
+      ]);
+    },
+  );
+
   it('does not repeat the rejected value', () => {
     const issues = placedAtIssues('1990-01-01T00:00:00.4242424242424242Z');
     expect(issues).toHaveLength(1);

@@ -1,7 +1,14 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+} from 'fastify';
 import { AppError, ProviderError, ValidationError, type FieldIssue } from './errors.js';
 import { describeFastifyError, type ErrorReply } from './fastify-errors.js';
 import { REQUEST_ID_HEADER } from './http-app.js';
+import { hasBody } from './request-body.js';
 
 /** The body of every error response. */
 export interface ErrorResponseBody {
@@ -48,6 +55,11 @@ const VALIDATION_PATH_PREFIX: Record<string, string> = {
  * Installs the error and not-found handlers, which give every error response the
  * `ErrorResponseBody` shape. Caller mistakes (4xx) are logged at warn. Faults are logged at error
  * with the error as `err`, and an unknown error reaches the client only as a generic message.
+ *
+ * A request that matches no route gets 404 `ROUTE_NOT_FOUND`, or 405 `METHOD_NOT_ALLOWED` with an
+ * `Allow` header when its path has routes for other methods. Either is sent before the body is
+ * read, so the body's size, media type and syntax do not change the response. Install this before
+ * any other `preParsing` hook, so that those hooks do not run for unmatched requests.
  */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -56,8 +68,30 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return sendError(request, reply, errorReply);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0];
+  // Fastify runs the not-found handler after it has parsed the body with the parser for the
+  // Content-Type, so without this hook an unmatched POST with invalid JSON would get 400. The
+  // hook does not call `done` for such a request, which ends its lifecycle here.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    if (!request.is404) {
+      done(null, payload);
+      return;
+    }
+    // Node would otherwise read and discard the whole unread body to keep the connection.
+    if (hasBody(request)) reply.header('connection', 'close');
+    void sendRouteNotFound(request, reply);
+  });
+
+  // Reached only through `reply.callNotFound()`, because the hook above responds to every request
+  // that matches no route.
+  app.setNotFoundHandler(sendRouteNotFound);
+}
+
+function sendRouteNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0];
+  const allowedMethods = allowedMethodsOf(request);
+  // A route handler that calls `reply.callNotFound()` reaches here with a method that has a
+  // route, which gets 404.
+  if (allowedMethods.length === 0 || allowedMethods.includes(request.method)) {
     const errorReply = {
       statusCode: 404,
       code: 'ROUTE_NOT_FOUND',
@@ -65,7 +99,27 @@ export function installErrorHandlers(app: FastifyInstance): void {
     };
     request.log.warn({ code: errorReply.code, statusCode: 404 }, 'route not found');
     return sendError(request, reply, errorReply);
-  });
+  }
+
+  const last = allowedMethods.at(-1);
+  const choices =
+    allowedMethods.length === 1 ? last : `${allowedMethods.slice(0, -1).join(', ')} or ${last}`;
+  const errorReply = {
+    statusCode: 405,
+    code: 'METHOD_NOT_ALLOWED',
+    message: `Method ${request.method} is not allowed on ${path}; use ${choices}`,
+  };
+  request.log.warn({ code: errorReply.code, statusCode: 405 }, 'method not allowed');
+  reply.header('allow', allowedMethods.join(', '));
+  return sendError(request, reply, errorReply);
+}
+
+/** Returns the methods that have a route matching the request's path, in Fastify's order. */
+function allowedMethodsOf(request: FastifyRequest): string[] {
+  const app = request.server;
+  return app.supportedMethods.filter(
+    (method) => app.findRoute({ method: method as HTTPMethods, url: request.url }) !== null,
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { handleFrameworkError, installErrorHandlers } from './error-handler.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './fastify-errors.js';
 import type { Logger } from './logger.js';
 import { installBodyParsing } from './request-body.js';
+import { installHeaderChecks } from './request-headers.js';
 import { installRequestTracing } from './request-tracing.js';
 import {
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -56,8 +57,10 @@ const readinessResponseSchema = {
  *
  * Every error response has the `ErrorResponseBody` shape, including Fastify's and Node's own
  * rejections of malformed requests: invalid URL encoding, over-long path parameters, oversized
- * headers and bodies, and bodies that are not uncompressed `application/json` (see
- * `installBodyParsing`).
+ * headers and bodies, a missing Host header or an Expect header other than 100-continue (see
+ * `installHeaderChecks`), and bodies that are not uncompressed `application/json` or repeat a
+ * key (see `installBodyParsing`). A request that matches no route gets 404, or 405 when its path
+ * has routes for other methods, whatever its body.
  *
  * `GET /health/live` returns 200 while the process runs. `GET /health/ready` runs every readiness
  * check at once and returns 200 `{ status: 'ready', checks }`, or 503 with `status: 'not_ready'`
@@ -90,12 +93,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: createClientErrorHandler(options.logger),
+    // `installHeaderChecks` rejects requests without Host with the shared error body instead.
+    http: { requireHostHeader: false },
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installHeaderChecks(app);
   rejectCardNumbersInUrls(app);
+  // Its preParsing hook responds to unmatched requests, so it comes before body parsing.
   installErrorHandlers(app);
   installBodyParsing(app);
   installRequestTracing(app);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
+import { findDuplicateKey, type JsonPath } from './json-duplicate-keys.js';
 
 /** The only request body media type that apps of `createHttpApp` parse. */
 export const JSON_MEDIA_TYPE = 'application/json';
@@ -16,7 +17,9 @@ const UNEXPECTED_TOKEN = /^Unexpected token '(.)'/u;
 /**
  * Configures request body parsing so that only `application/json` bodies in UTF-8 are parsed.
  * A `Content-Encoding` other than `identity` or a charset other than UTF-8 gets 415. Bytes that
- * are not UTF-8 get 400, and so does invalid JSON, with the position where parsing failed.
+ * are not UTF-8 get 400, and so does invalid JSON, with the position where parsing failed. A
+ * body in which one object has the same key twice gets 400 `DUPLICATE_JSON_KEY` with the key's
+ * path, because `JSON.parse` would silently keep only the last value.
  *
  * Fastify's `text/plain` parser is removed, so a JSON document sent as `text/plain` gets 415
  * instead of reaching a handler as a string.
@@ -61,7 +64,17 @@ export function installBodyParsing(app: FastifyInstance): void {
         done(invalidJsonError(text), undefined);
         return;
       }
-      done(error, value);
+      if (error !== null) {
+        done(error, undefined);
+        return;
+      }
+      // The check relies on the text being valid JSON, so it runs only after parsing succeeded.
+      const duplicatePath = findDuplicateKey(text, value);
+      if (duplicatePath !== undefined) {
+        done(duplicateKeyError(duplicatePath), undefined);
+        return;
+      }
+      done(null, value);
     });
   });
 
@@ -103,7 +116,7 @@ function charsetOf(request: FastifyRequest): string | undefined {
 }
 
 /** Tells whether a request has a body, by the same rule that Fastify's body parsing uses. */
-function hasBody(request: FastifyRequest): boolean {
+export function hasBody(request: FastifyRequest): boolean {
   const contentLength = request.headers['content-length'];
   const transferEncoding = request.headers['transfer-encoding'];
   return transferEncoding !== undefined || (contentLength !== undefined && contentLength !== '0');
@@ -134,6 +147,15 @@ function invalidJsonError(text: string): AppError {
     'INVALID_JSON',
     `Request body is not valid JSON (${describeSyntaxError(syntaxError)}); send one JSON document encoded as UTF-8`,
     { statusCode: 400 },
+  );
+}
+
+function duplicateKeyError(path: JsonPath): AppError {
+  const dottedPath = clipHeaderValue(path.join('.'));
+  return new AppError(
+    'DUPLICATE_JSON_KEY',
+    `Request body contains the key ${JSON.stringify(dottedPath)} more than once in the same object; send each field once`,
+    { statusCode: 400, details: { path: dottedPath } },
   );
 }
 

@@ -25,6 +25,7 @@ async function buildApp(): Promise<{ app: FastifyInstance; capture: CapturedLogg
   });
   app.post('/widgets', async (request, reply) => reply.code(201).send({ received: request.body }));
   app.get('/widgets/:id', async (request) => ({ id: (request.params as { id: string }).id }));
+  app.get('/hidden', async (_request, reply) => reply.callNotFound());
   await app.ready();
   return { app, capture };
 }
@@ -299,16 +300,62 @@ describe('request bodies', () => {
     });
   });
 
-  it('keeps the last value of a duplicate key', async () => {
+  it('rejects a duplicate key with 400', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/widgets',
       headers: { 'content-type': 'application/json' },
-      payload: '{"name":"first","name":"last"}',
+      payload: '{"orderId":"A","orderId":"B"}',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toEqual({
+      code: 'DUPLICATE_JSON_KEY',
+      message:
+        'Request body contains the key "orderId" more than once in the same object; send each field once',
+      requestId: response.headers['x-request-id'],
+      details: { path: 'orderId' },
+    });
+  });
+
+  it('names the path of a nested duplicate key', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"lines":[{"sku":"a"},{"sku":"b","qty":1,"sku":"c"}]}',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('DUPLICATE_JSON_KEY');
+    expect(response.json().error.details).toEqual({ path: 'lines.1.sku' });
+    expect(response.json().error.message).toContain('"lines.1.sku"');
+  });
+
+  it('accepts the same key in different objects', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"bolt","parts":[{"name":"nut"},{"name":"washer"}]}',
     });
 
     expect(response.statusCode).toBe(201);
-    expect(response.json()).toEqual({ received: { name: 'last' } });
+    expect(response.json()).toEqual({
+      received: { name: 'bolt', parts: [{ name: 'nut' }, { name: 'washer' }] },
+    });
+  });
+
+  it('checks duplicate keys after the __proto__ check', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"__proto__":{},"__proto__":{}}',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('INVALID_JSON');
   });
 
   it('rejects bytes that are not UTF-8 with 400', async () => {
@@ -349,6 +396,108 @@ describe('request bodies', () => {
 
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ received: { name: 'Crème brûlée ☕' } });
+  });
+});
+
+describe('unmatched requests', () => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    ({ app } = await buildApp());
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('returns 404 before parsing the body', async () => {
+    const request =
+      'POST /nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 8\r\n\r\n{"name":';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['connection']).toBe('close');
+    expect(JSON.parse(response.body).error).toEqual({
+      code: 'ROUTE_NOT_FOUND',
+      message: 'Route POST /nowhere not found',
+      requestId: response.headers['x-request-id'],
+    });
+  });
+
+  it('returns 405 before parsing the body', async () => {
+    const request =
+      'POST /widgets/w_1?page=2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 8\r\n\r\n{"name":';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe('GET, HEAD');
+    expect(JSON.parse(response.body).error).toEqual({
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'Method POST is not allowed on /widgets/w_1; use GET or HEAD',
+      requestId: response.headers['x-request-id'],
+    });
+  });
+
+  it('returns 404 for an oversized body', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/nowhere',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(1_048_576) }),
+    });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('returns 404 for unsupported media types', async () => {
+    const cases = [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json; charset=latin1' },
+    ];
+    for (const headers of cases) {
+      const response = await app.inject({
+        method: 'PUT',
+        url: '/nowhere',
+        headers,
+        payload: 'x',
+      });
+      expect(response.statusCode, JSON.stringify(headers)).toBe(404);
+    }
+  });
+
+  it('lists a single allowed method', async () => {
+    const response = await app.inject({ method: 'DELETE', url: '/widgets' });
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe('POST');
+    expect(response.json().error.message).toBe(
+      'Method DELETE is not allowed on /widgets; use POST',
+    );
+  });
+
+  it('keeps 404 for callNotFound', async () => {
+    const response = await app.inject({ method: 'GET', url: '/hidden' });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['allow']).toBeUndefined();
+    expect(response.json().error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('rejects invalid JSON on a route', async () => {
+    const request =
+      'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 8\r\n\r\n{"name":';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error.code).toBe('INVALID_JSON');
   });
 });
 
@@ -407,6 +556,80 @@ describe('requests that Node rejects before Fastify', () => {
       message:
         'The request is not valid HTTP/1.1 (HPE_INVALID_METHOD); check the request line and headers that the client sends',
     });
+  });
+
+  it('rejects a missing Host with 400', async () => {
+    const response = parseRawResponse(await sendRaw(port, 'GET /widgets/w_1 HTTP/1.1\r\n\r\n'));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['connection']).toBe('close');
+    expect(response.headers['x-request-id']).toMatch(UUID);
+    expect(JSON.parse(response.body)).toEqual({
+      error: {
+        code: 'MISSING_HOST_HEADER',
+        message:
+          "Host header is missing; every HTTP/1.1 request must have one, so send Host with the server's host name and port, such as Host: localhost:8080",
+        requestId: response.headers['x-request-id'],
+      },
+    });
+  });
+
+  it('logs a request without Host at warn', async () => {
+    const request = 'GET /widgets/w_1 HTTP/1.1\r\nX-Request-Id: req-no-host-1\r\n\r\n';
+    await sendRaw(port, request);
+
+    const [line] = capture
+      .withMessage('request rejected')
+      .filter((logLine) => logLine.requestId === 'req-no-host-1');
+    expect(line?.level).toBe('warn');
+    expect(line?.code).toBe('MISSING_HOST_HEADER');
+  });
+
+  it('accepts an HTTP/1.0 request without Host', async () => {
+    const response = parseRawResponse(await sendRaw(port, 'GET /widgets/w_1 HTTP/1.0\r\n\r\n'));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ id: 'w_1' });
+  });
+
+  it('rejects an unsupported Expect with 417', async () => {
+    const request =
+      'GET /widgets/w_1 HTTP/1.1\r\nHost: localhost\r\nExpect: foo\r\nConnection: close\r\n\r\n';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(417);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(response.body)).toEqual({
+      error: {
+        code: 'UNSUPPORTED_EXPECTATION',
+        message:
+          'Expect foo is not supported, because 100-continue is the only supported expectation; send Expect: 100-continue or leave out the Expect header',
+        requestId: response.headers['x-request-id'],
+      },
+    });
+  });
+
+  it('closes the connection after a 417 with an unread body', async () => {
+    const request =
+      'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 15\r\nExpect: 200-ok\r\n\r\n';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(417);
+    expect(response.headers['connection']).toBe('close');
+    expect(JSON.parse(response.body).error.code).toBe('UNSUPPORTED_EXPECTATION');
+  });
+
+  it('accepts Expect: 100-continue', async () => {
+    const request =
+      'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 15\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{"name":"bolt"}';
+    const raw = await sendRaw(port, request);
+
+    expect(raw).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    const response = parseRawResponse(raw.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, ''));
+    expect(response.statusCode).toBe(201);
+    expect(JSON.parse(response.body)).toEqual({ received: { name: 'bolt' } });
   });
 
   it('logs a body cut short by the client at warn', async () => {

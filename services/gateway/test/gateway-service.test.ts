@@ -132,7 +132,9 @@ describe('gateway service', () => {
     };
 
     const submit = document.paths['/v1/orders']?.post?.responses ?? {};
-    expect(Object.keys(submit)).toEqual(expect.arrayContaining(['400', '409', '413', '415']));
+    expect(Object.keys(submit)).toEqual(
+      expect.arrayContaining(['400', '409', '413', '415', '417']),
+    );
     const lookup = document.paths['/v1/orders/{orderId}']?.get?.responses ?? {};
     expect(Object.keys(lookup)).toEqual(expect.arrayContaining(['400', '404']));
   });
@@ -322,6 +324,72 @@ describe('gateway service', () => {
     expect(body.error.details.issues[0]).toEqual({
       path: 'placedAt',
       message: expect.stringMatching(/^must be between 2000-01-01T00:00:00Z and 24 hours/),
+    });
+  });
+
+  it('explains that a leap-second placedAt is not accepted', async () => {
+    const order = checkoutOrder('BAD-PLACED-3');
+    order.placedAt = '2016-12-31T23:59:60Z';
+    const { status, body } = await post(order);
+
+    expect(status).toBe(400);
+    expect(body.error.details.issues).toEqual([
+      {
+        path: 'placedAt',
+        message:
+          'is a leap second (seconds 60), which is not accepted; send seconds 59 instead, such as 23:59:59',
+      },
+    ]);
+    expect(body.error.message).toMatch(/^placedAt: is a leap second/);
+  });
+
+  it('rejects an order that repeats a key', async () => {
+    const text = JSON.stringify(checkoutOrder('DUP-KEY-1')).replace(
+      '"quantity":2',
+      '"quantity":2,"quantity":200',
+    );
+    const response = await fetch(`${gateway.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe('DUPLICATE_JSON_KEY');
+    expect(body.error.details).toEqual({ path: 'lines.0.quantity' });
+    expect(body.error.message).toBe(
+      'Request body contains the key "lines.0.quantity" more than once in the same object; send each field once',
+    );
+    expect(await orderStatus('DUP-KEY-1')).toBeUndefined();
+  });
+
+  it('returns 404 for a misspelled path', async () => {
+    const response = await fetch(`${gateway.url}/v1/order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"orderId":',
+    });
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(404);
+    expect(body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('returns 405 for POST to an order', async () => {
+    const response = await fetch(`${gateway.url}/v1/orders/ORDER-1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"orderId":',
+    });
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(body.error).toEqual({
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'Method POST is not allowed on /v1/orders/ORDER-1; use GET or HEAD',
+      requestId: response.headers.get('x-request-id'),
     });
   });
 

@@ -75,10 +75,31 @@ export const PLACED_AT_MAX_SKEW_MS = 24 * 60 * 60 * 1000;
 const EARLIEST_PLACED_AT_MS = Date.parse(EARLIEST_PLACED_AT);
 const PLACED_AT_MAX_SKEW_HOURS = PLACED_AT_MAX_SKEW_MS / (60 * 60 * 1000);
 
+/** Seconds field of 60 in an ISO 8601 date-time, which is how a leap second is written. */
+const SECOND_60 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d):60(?=(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$)/;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * Tells whether `value` is a valid date-time except that its seconds are 60. Zod's date-time
+ * format accepts seconds up to 59 only.
+ */
+function isLeapSecond(value: unknown): boolean {
+  if (typeof value !== 'string' || !SECOND_60.test(value)) return false;
+  return isoDateTime.safeParse(value.replace(SECOND_60, '$1:59')).success;
+}
+
 // The upper bound moves with the clock, so a service that validates the order later than the
 // gateway did accepts it too.
 const placedAt = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time', abort: true })
+  .datetime({
+    offset: true,
+    error: (issue) =>
+      isLeapSecond(issue.input)
+        ? 'is a leap second (seconds 60), which is not accepted; send seconds 59 instead, such as 23:59:59'
+        : 'must be an ISO 8601 date-time',
+    abort: true,
+  })
   .superRefine((value, ctx) => {
     const time = Date.parse(value);
     const latest = Date.now() + PLACED_AT_MAX_SKEW_MS;

@@ -84,11 +84,12 @@ export function registerOrderRoutes(app: FastifyInstance, db: Knex): void {
             },
           },
           400: errorResponse(
-            'The order is invalid; details.issues names each field (path) and what is wrong',
+            "The body is not valid JSON (INVALID_JSON), repeats a key in one object (DUPLICATE_JSON_KEY, with the key's path in details.path), or the order is invalid (VALIDATION_FAILED, with each field's path and problem in details.issues)",
           ),
           409: errorResponse('The orderId was already used for an order with other content'),
           413: errorResponse('The body is larger than the limit'),
           415: errorResponse('The body is not uncompressed application/json in UTF-8'),
+          417: errorResponse('The Expect header does not request 100-continue'),
         },
       },
       validatorCompiler: () => (data) => ({ value: data }),
