@@ -27,12 +27,7 @@ export async function createMessagingTables(knex: Knex): Promise<void> {
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.timestamp('sent_at', { useTz: true });
   });
-  await knex.raw(
-    `CREATE INDEX outbox_events_pending_idx ON ${MESSAGING_TABLES.outbox} (id) WHERE status = 'pending'`,
-  );
-  await knex.raw(
-    `ALTER TABLE ${MESSAGING_TABLES.outbox} ADD CONSTRAINT outbox_events_status_check CHECK (status IN ('pending', 'sent'))`,
-  );
+  await indexOutboxStatus(knex);
 
   await knex.schema.createTable(MESSAGING_TABLES.inbox, (table) => {
     table.text('consumer_group').notNullable();
@@ -66,6 +61,41 @@ export async function createDeferredEventsTable(knex: Knex): Promise<void> {
     table.timestamp('deferred_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.index(['consumer_group', 'subject']);
   });
+}
+
+/**
+ * Makes the outbox hold pending events only: the relay deletes a row once Kafka has
+ * acknowledged its event, so the status and sent_at columns and the partial index of pending
+ * rows go, and the relay reads in primary key order. Rows already sent are deleted. Services
+ * add it in their third migration, after createDeferredEventsTable.
+ */
+export async function keepOnlyPendingOutboxRows(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasColumn(MESSAGING_TABLES.outbox, 'status'))) return;
+  await knex(MESSAGING_TABLES.outbox).where({ status: 'sent' }).delete();
+  await knex.raw('DROP INDEX IF EXISTS outbox_events_pending_idx');
+  await knex.schema.alterTable(MESSAGING_TABLES.outbox, (table) => {
+    table.dropChecks('outbox_events_status_check');
+    table.dropColumns('status', 'sent_at');
+  });
+}
+
+/** Reverses keepOnlyPendingOutboxRows: every remaining row is pending. For a migration's `down`. */
+export async function restoreOutboxSentState(knex: Knex): Promise<void> {
+  if (await knex.schema.hasColumn(MESSAGING_TABLES.outbox, 'status')) return;
+  await knex.schema.alterTable(MESSAGING_TABLES.outbox, (table) => {
+    table.text('status').notNullable().defaultTo('pending');
+    table.timestamp('sent_at', { useTz: true });
+  });
+  await indexOutboxStatus(knex);
+}
+
+async function indexOutboxStatus(knex: Knex): Promise<void> {
+  await knex.raw(
+    `CREATE INDEX outbox_events_pending_idx ON ${MESSAGING_TABLES.outbox} (id) WHERE status = 'pending'`,
+  );
+  await knex.raw(
+    `ALTER TABLE ${MESSAGING_TABLES.outbox} ADD CONSTRAINT outbox_events_status_check CHECK (status IN ('pending', 'sent'))`,
+  );
 }
 
 /** Drops the tables made by createMessagingTables; for a migration's `down`. */

@@ -8,7 +8,11 @@ import {
 } from '@orderflow/test-support';
 import knex, { type Knex } from 'knex';
 import { pino } from 'pino';
-import { createDeferredEventsTable, createMessagingTables } from '../src/index.js';
+import {
+  createDeferredEventsTable,
+  createMessagingTables,
+  keepOnlyPendingOutboxRows,
+} from '../src/index.js';
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -20,6 +24,7 @@ export async function openTestDatabase(
   const db = knex({ client: 'pg', connection: scratch.url, pool: { min: 0, max: 5 } });
   await createMessagingTables(db);
   await createDeferredEventsTable(db);
+  await keepOnlyPendingOutboxRows(db);
   await db.schema.createTable('effects', (table) => {
     table.increments('id');
     table.text('event_id').notNullable();

@@ -9,7 +9,7 @@ import {
 } from '@orderflow/contracts';
 import { createScratchDatabase, type ScratchDatabase } from './databases.js';
 import { createTestKafka, kafkaBrokers } from './kafka-client.js';
-import { createTopic, deleteTopics } from './topics.js';
+import { createTopic, deleteTopics, topicEndOffsets } from './topics.js';
 import { waitFor } from './wait-for.js';
 import type { Consumer, Producer } from 'kafkajs';
 import knex, { type Knex } from 'knex';
@@ -33,6 +33,8 @@ export class ServiceTestBed {
   readonly prefix = `t${randomUUID().slice(0, 8)}.`;
   readonly kafka = createTestKafka('service-test');
   private readonly received: TypedEvent[] = [];
+  /** Next offset to read on each output topic partition, by `topic:partition`. */
+  private readonly readUpTo = new Map<string, bigint>();
   private producer: Producer | undefined;
   private reader: Consumer | undefined;
   private scratch: ScratchDatabase | undefined;
@@ -65,7 +67,10 @@ export class ServiceTestBed {
       fromBeginning: true,
     });
     await this.reader.run({
-      eachMessage: async ({ message }) => void this.received.push(parseEvent(message.value)),
+      eachMessage: async ({ topic, partition, message }) => {
+        this.received.push(parseEvent(message.value));
+        this.readUpTo.set(`${topic}:${partition}`, BigInt(message.offset) + 1n);
+      },
     });
   }
 
@@ -140,12 +145,24 @@ export class ServiceTestBed {
     return this.eventsFor(type, orderId);
   }
 
-  /** Number of events of `type` about `orderId` that the service wrote to its outbox. */
-  async outboxCount(type: EventType, orderId: string): Promise<number> {
-    const rows = await this.db('outbox_events')
-      .where({ topic: type, message_key: orderId })
-      .count<{ count: string }[]>('* as count');
-    return Number(rows[0]?.count ?? 0);
+  /**
+   * Number of events of `type` about `orderId` that the service published. Waits until the
+   * service's outbox is empty (its relay deletes each row once Kafka has it) and the bed has read
+   * the output topic to its end, so an event written by a redelivery is counted too.
+   */
+  async emittedCount(type: EventType, orderId: string): Promise<number> {
+    await waitFor(async () => (await this.db('outbox_events').first()) === undefined, {
+      timeoutMs: SERVICE_TEST_WAIT_MS,
+      description: 'the outbox relay to publish every event',
+    });
+    const topic = this.prefix + type;
+    const ends = [...(await topicEndOffsets(topic))];
+    await waitFor(
+      () =>
+        ends.every(([partition, end]) => (this.readUpTo.get(`${topic}:${partition}`) ?? 0n) >= end),
+      { timeoutMs: SERVICE_TEST_WAIT_MS, description: `${topic} read to its end` },
+    );
+    return this.eventsFor(type, orderId).length;
   }
 
   /**

@@ -8,6 +8,8 @@ export const DEFAULT_TEST_PARTITIONS = 3;
 
 /** Maximum wait for a new topic's metadata, in ms. */
 const TOPIC_METADATA_TIMEOUT_MS = 15_000;
+/** Maximum wait for `readTopicsToEnd` to read its topics, in ms. */
+const TOPIC_READ_TIMEOUT_MS = 60_000;
 
 /** Options of the topic helpers. */
 export interface TopicOptions {
@@ -63,6 +65,57 @@ export async function deleteTopics(names: string[], options: TopicOptions = {}):
     const topics = names.filter((name) => existing.has(name));
     if (topics.length > 0) await admin.deleteTopics({ topics });
   });
+}
+
+/** The offset after the last message of each partition of `topic`, by partition number. */
+export async function topicEndOffsets(
+  topic: string,
+  options: TopicOptions = {},
+): Promise<Map<number, bigint>> {
+  return withAdmin(options, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map(({ partition, offset }) => [partition, BigInt(offset)]));
+  });
+}
+
+/**
+ * Reads every message on the named topics, from the start to their end offsets at the time of
+ * the call, with a consumer group of its own. Returns the message values in no set order.
+ */
+export async function readTopicsToEnd(
+  names: string[],
+  options: TopicOptions = {},
+): Promise<Buffer[]> {
+  const remaining = new Map<string, bigint>();
+  for (const topic of names) {
+    for (const [partition, end] of await topicEndOffsets(topic, options)) {
+      if (end > 0n) remaining.set(`${topic}:${partition}`, end);
+    }
+  }
+  const values: Buffer[] = [];
+  if (remaining.size === 0) return values;
+  const kafka = createTestKafka('orderflow-test-support', { brokers: options.brokers });
+  const consumer = kafka.consumer({ groupId: uniqueName('read-to-end') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: names, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const key = `${topic}:${partition}`;
+        const end = remaining.get(key);
+        if (end === undefined || BigInt(message.offset) >= end) return;
+        if (message.value) values.push(message.value);
+        if (BigInt(message.offset) + 1n >= end) remaining.delete(key);
+      },
+    });
+    await waitFor(() => remaining.size === 0, {
+      timeoutMs: TOPIC_READ_TIMEOUT_MS,
+      description: `every message of ${names.join(', ')}`,
+    });
+    return values;
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 async function hasAllLeaders(admin: Admin, topic: string, partitions: number): Promise<boolean> {

@@ -200,7 +200,7 @@ describe('crm-sync service', () => {
     await bed.handled(repeated.id);
 
     expect(await dealsOf(sandbox, order.orderId)).toHaveLength(1);
-    expect(await bed.outboxCount('crm.synced', order.orderId)).toBe(1);
+    expect(await bed.emittedCount('crm.synced', order.orderId)).toBe(1);
     expect(syncedFor(order.orderId)).toHaveLength(1);
   });
 

@@ -143,7 +143,7 @@ describe('fraud service', () => {
     await bed.handled(sameOrderNewId.id);
 
     expect(await siftEventCount('FR-DUP-1')).toBe(1);
-    expect(await bed.outboxCount('fraud.assessed', 'FR-DUP-1')).toBe(1);
+    expect(await bed.emittedCount('fraud.assessed', 'FR-DUP-1')).toBe(1);
     const counter = await bed.db('velocity_counters').where({ subject_key: 'C-FR-DUP-1' }).first();
     expect(counter?.order_count).toBe(1);
   });

@@ -179,7 +179,7 @@ describe('notification service', () => {
 
     expect(await emailsTo(sandbox, order.customer.email)).toHaveLength(1);
     expect(await smsTo(sandbox, phone)).toHaveLength(1);
-    expect(await bed.outboxCount('notification.sent', order.orderId)).toBe(2);
+    expect(await bed.emittedCount('notification.sent', order.orderId)).toBe(2);
     expect(bed.eventsFor('notification.sent', order.orderId)).toHaveLength(2);
   });
 
@@ -298,9 +298,9 @@ describe('notification service', () => {
     await bed.handled(approval.id);
 
     // Each outbox count covers both channels, which one transaction sends.
-    expect(await bed.outboxCount('notification.sent', reviewed.orderId)).toBe(1);
-    expect(await bed.outboxCount('notification.sent', blocked.orderId)).toBe(1);
-    expect(await bed.outboxCount('notification.sent', approved.orderId)).toBe(0);
+    expect(await bed.emittedCount('notification.sent', reviewed.orderId)).toBe(1);
+    expect(await bed.emittedCount('notification.sent', blocked.orderId)).toBe(1);
+    expect(await bed.emittedCount('notification.sent', approved.orderId)).toBe(0);
     const reviewSent = bed.eventsFor('notification.sent', reviewed.orderId);
     expect(reviewSent.map((event) => [event.data.template, event.data.channel])).toEqual([
       ['order_in_review', 'email'],

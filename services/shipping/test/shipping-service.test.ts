@@ -219,7 +219,7 @@ describe('shipping service', () => {
     // Same key, same partition: once the later capture is handled, the redelivery was too.
     await bed.handled(secondCapture.id);
 
-    expect(await bed.outboxCount('shipment.label_created', 'SH-DUP-1')).toBe(1);
+    expect(await bed.emittedCount('shipment.label_created', 'SH-DUP-1')).toBe(1);
     const view = await shipmentView('SH-DUP-1');
     expect(view.label).toMatchObject({ shipmentId: first.data.shipmentId });
   });
@@ -271,7 +271,7 @@ describe('shipping service', () => {
     await bed.handled(secondCapture.id);
 
     expect(first.data.parcels).toHaveLength(3);
-    expect(await bed.outboxCount('shipment.label_created', 'SH-HEAVY-DUP-1')).toBe(1);
+    expect(await bed.emittedCount('shipment.label_created', 'SH-HEAVY-DUP-1')).toBe(1);
     const viewAfter = await shipmentView('SH-HEAVY-DUP-1');
     expect(viewAfter.parcels).toEqual(viewBefore.parcels);
   });

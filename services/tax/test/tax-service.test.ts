@@ -134,7 +134,7 @@ describe('tax service', () => {
     // Same key, same partition: once the later event is handled, the redelivery was too.
     await bed.handled(sameOrderNewId.id);
 
-    expect(await bed.outboxCount('tax.calculated', 'TX-DUP-1')).toBe(1);
+    expect(await bed.emittedCount('tax.calculated', 'TX-DUP-1')).toBe(1);
     expect(await auditRecords('TX-DUP-1')).toHaveLength(1);
   });
 

@@ -38,6 +38,8 @@ export interface TestPlatform {
   services: Record<string, RunningService>;
   databases: Record<string, ScratchDatabase>;
   topicPrefix: string;
+  /** Every topic of the platform, with the prefix. */
+  topics: string[];
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     services,
     databases,
     topicPrefix,
+    topics,
     async stop() {
       for (const service of Object.values(services).reverse()) await service.stop();
       await sandbox.close();
