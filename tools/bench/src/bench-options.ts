@@ -7,7 +7,9 @@ export const BENCH_DEFAULTS = {
   orderCount: 1_000,
   /** The end-to-end target rate, so the latency is measured at the load the target names. */
   ratePerSecond: 100,
-  messageCount: 20_000,
+  messageCount: 60_000,
+  /** Rounds of the relay measurement, whose medians are reported. */
+  relayRounds: 3,
   partitions: 6,
   timeoutSeconds: 600,
 } as const;

@@ -59,15 +59,27 @@ export function formatEndToEnd(figures: EndToEndFigures, ratePerSecond: number):
   ];
 }
 
-/** Formats the relay figures with the target beside them. */
+/** Formats the relay figures with the target beside them, then each round's figures. */
 export function formatRelay(figures: RelayFigures): string[] {
+  const roundLines = figures.rounds.map(
+    (round, index) =>
+      `    round ${index + 1}: relay ${round.relayMessagesPerSecond.toFixed(0)}, ` +
+      `bare producer ${round.producerMessagesPerSecond.toFixed(0)} messages/s, ` +
+      `${percent(round.ratio)}`,
+  );
   return [
-    `outbox relay vs bare kafkajs producer, ${figures.messageCount} messages:`,
+    `outbox relay vs bare kafkajs producer, ${figures.messageCount} messages, ` +
+      `median of ${figures.rounds.length} round(s):`,
     `  relay: ${figures.relayMessagesPerSecond.toFixed(0)} messages/s`,
     `  bare producer: ${figures.producerMessagesPerSecond.toFixed(0)} messages/s`,
-    `  ratio: ${(figures.ratio * 100).toFixed(0)}% ` +
-      `(target >= ${BENCH_TARGETS.relayRatio * 100}%: ${verdict(figures.ratio >= BENCH_TARGETS.relayRatio)})`,
+    `  ratio: ${percent(figures.ratio)} ` +
+      `(target >= ${percent(BENCH_TARGETS.relayRatio)}: ${verdict(figures.ratio >= BENCH_TARGETS.relayRatio)})`,
+    ...roundLines,
   ];
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(0)}%`;
 }
 
 function formatMsPerOrder(ms: number | undefined): string {

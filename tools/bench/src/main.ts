@@ -27,6 +27,7 @@ async function bench(options: BenchOptions): Promise<void> {
       messageCount: options.messageCount,
       orders: syntheticApprovedOrders(dataSet.orders, RELAY_SOURCE_ORDERS),
       partitions: BENCH_DEFAULTS.partitions,
+      rounds: BENCH_DEFAULTS.relayRounds,
       timeoutMs: options.timeoutSeconds * 1000,
     });
     for (const line of formatRelay(figures)) console.log(line);

@@ -3,6 +3,7 @@ import {
   addToOutbox,
   createMessagingTables,
   createPlatformProducer,
+  keepOnlyPendingOutboxRows,
   MESSAGING_TABLES,
   OutboxRelay,
   RELAY_DEFAULTS,
@@ -28,20 +29,27 @@ export interface RelayBenchSettings {
   partitions: number;
   /** Maximum time for one side to send every message, in ms. */
   timeoutMs: number;
+  /** Rounds of both measurements; the figures are the medians. */
+  rounds: number;
 }
 
-/** Messages per second of the relay and of the bare producer. */
-export interface RelayFigures {
-  messageCount: number;
+/** Messages per second of the relay and of the bare producer in one round. */
+export interface RelayRound {
   relayMessagesPerSecond: number;
   producerMessagesPerSecond: number;
   /** Relay rate divided by the bare producer's rate. */
   ratio: number;
 }
 
+/** Median rates and ratio over the rounds, and each round's figures. */
+export interface RelayFigures extends RelayRound {
+  messageCount: number;
+  rounds: RelayRound[];
+}
+
 /** Rows written per transaction while the outbox is filled. */
 const FILL_TRANSACTION_ROWS = 1_000;
-const DRAIN_CHECK_INTERVAL_MS = 20;
+const DRAIN_CHECK_INTERVAL_MS = 5;
 
 const silentLogger = pino({ level: 'silent' });
 
@@ -83,22 +91,26 @@ async function outboxMessages(db: Knex): Promise<Message[]> {
   }));
 }
 
-/** Reads one pending row through the relay's partial index, so polling costs the relay little. */
+/** Reads the first outbox row by primary key, so polling costs the relay little. */
 async function anyPendingRow(db: Knex): Promise<boolean> {
-  const row: unknown = await db(MESSAGING_TABLES.outbox)
-    .select('id')
-    .where({ status: 'pending' })
-    .first();
+  const row: unknown = await db(MESSAGING_TABLES.outbox).select('id').orderBy('id').first();
   return row !== undefined;
 }
 
-/** Times OutboxRelay from `start()` until no row is pending; returns the elapsed ms. */
+/**
+ * Times OutboxRelay from `start()` until every row is published and none is pending; returns the
+ * elapsed ms. The relay's metrics hook reports the published rows, so the database is asked only
+ * once they are all out, and the check does not compete with the relay for PostgreSQL.
+ */
 async function timeRelay(
   db: Knex,
   databaseUrl: string,
   topicPrefix: string,
-  timeoutMs: number,
+  settings: Pick<RelayBenchSettings, 'messageCount' | 'timeoutMs'>,
 ): Promise<number> {
+  let published = 0;
+  let allPublished: () => void = () => undefined;
+  const everyRowPublished = new Promise<void>((resolve) => (allPublished = resolve));
   const relay = new OutboxRelay({
     service: `bench-${randomBytes(4).toString('hex')}`,
     db,
@@ -106,18 +118,42 @@ async function timeRelay(
     kafka: createTestKafka('orderflow-bench-relay'),
     logger: silentLogger,
     topicPrefix,
+    metrics: {
+      published: () => undefined,
+      batchPublished: (size) => {
+        published += size;
+        if (published >= settings.messageCount) allPublished();
+      },
+      publishFailed: () => undefined,
+    },
   });
   const startedAt = performance.now();
   await relay.start();
   try {
+    await withTimeout(everyRowPublished, settings.timeoutMs, 'the outbox relay to send every row');
     await waitFor(async () => !(await anyPendingRow(db)), {
-      timeoutMs,
+      timeoutMs: settings.timeoutMs,
       intervalMs: DRAIN_CHECK_INTERVAL_MS,
-      description: 'the outbox relay to send every row',
+      description: 'the outbox relay to delete every row it sent',
     });
     return performance.now() - startedAt;
   } finally {
     await relay.stop();
+  }
+}
+
+async function withTimeout(promise: Promise<void>, timeoutMs: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -142,9 +178,10 @@ async function timeBareProducer(topic: string, messages: readonly Message[]): Pr
 }
 
 /**
- * Fills a scratch database's outbox with order.created events, times OutboxRelay draining them
- * to a scratch topic, then times a bare producer sending the same messages to another scratch
- * topic on the same broker. Drops the database and deletes the topics afterwards.
+ * Times OutboxRelay and a bare producer sending the same `order.created` events to two scratch
+ * topics on the same broker, `rounds` times. Each round fills a scratch outbox anew; the order of
+ * the two measurements alternates between rounds, so neither always runs on a broker that the
+ * other has just loaded. Drops the database and deletes the topics afterwards.
  */
 export async function runRelayBench(settings: RelayBenchSettings): Promise<RelayFigures> {
   const scratch = await createScratchDatabase('bench_outbox');
@@ -155,27 +192,54 @@ export async function runRelayBench(settings: RelayBenchSettings): Promise<Relay
   const topics = [`${relayPrefix}order.created`, producerTopic];
   try {
     await createMessagingTables(db);
+    await keepOnlyPendingOutboxRows(db);
     for (const topic of topics) await createTopic(topic, settings.partitions);
-    console.error(`bench: writing ${settings.messageCount} events to the outbox`);
-    await fillOutbox(db, settings.orders, settings.messageCount);
-    const messages = await outboxMessages(db);
-
-    console.error('bench: timing the outbox relay');
-    const relayMs = await timeRelay(db, scratch.url, relayPrefix, settings.timeoutMs);
-    console.error('bench: timing the bare producer');
-    const producerMs = await timeBareProducer(producerTopic, messages);
-
-    const relayMessagesPerSecond = (settings.messageCount * 1000) / relayMs;
-    const producerMessagesPerSecond = (settings.messageCount * 1000) / producerMs;
+    const rounds: RelayRound[] = [];
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      console.error(`bench: round ${round}: writing ${settings.messageCount} events to the outbox`);
+      await fillOutbox(db, settings.orders, settings.messageCount);
+      const messages = await outboxMessages(db);
+      const timeBoth = [
+        async () => {
+          console.error(`bench: round ${round}: timing the outbox relay`);
+          return { relayMs: await timeRelay(db, scratch.url, relayPrefix, settings) };
+        },
+        async () => {
+          console.error(`bench: round ${round}: timing the bare producer`);
+          return { producerMs: await timeBareProducer(producerTopic, messages) };
+        },
+      ];
+      if (round % 2 === 0) timeBoth.reverse();
+      const times = { ...(await timeBoth[0]!()), ...(await timeBoth[1]!()) } as {
+        relayMs: number;
+        producerMs: number;
+      };
+      const relayMessagesPerSecond = (settings.messageCount * 1000) / times.relayMs;
+      const producerMessagesPerSecond = (settings.messageCount * 1000) / times.producerMs;
+      rounds.push({
+        relayMessagesPerSecond,
+        producerMessagesPerSecond,
+        ratio: relayMessagesPerSecond / producerMessagesPerSecond,
+      });
+    }
     return {
       messageCount: settings.messageCount,
-      relayMessagesPerSecond,
-      producerMessagesPerSecond,
-      ratio: relayMessagesPerSecond / producerMessagesPerSecond,
+      relayMessagesPerSecond: median(rounds.map((round) => round.relayMessagesPerSecond)),
+      producerMessagesPerSecond: median(rounds.map((round) => round.producerMessagesPerSecond)),
+      ratio: median(rounds.map((round) => round.ratio)),
+      rounds,
     };
   } finally {
     await db.destroy();
     await scratch.drop();
     await deleteTopics(topics);
   }
+}
+
+/** Middle value of `values`, or the mean of the two middle values when their number is even. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

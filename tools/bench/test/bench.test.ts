@@ -2,7 +2,7 @@ import { DEFAULT_ORDERS_FILE, readReplayOrders, type OrderResult } from '@orderf
 import { describe, expect, it } from 'vitest';
 import { formatRelay } from '../src/bench-report.js';
 import { endToEndFigures } from '../src/end-to-end-bench.js';
-import { runRelayBench } from '../src/relay-bench.js';
+import { median, runRelayBench } from '../src/relay-bench.js';
 import { syntheticApprovedOrders } from '../src/synthetic-orders.js';
 
 const dataSet = await readReplayOrders(DEFAULT_ORDERS_FILE, { runId: 'btest' });
@@ -66,20 +66,35 @@ describe('endToEndFigures', () => {
 });
 
 describe('runRelayBench', () => {
-  it('drains the outbox and reports both rates', async () => {
+  it('drains the outbox in each round and reports the median rates', async () => {
     const figures = await runRelayBench({
       messageCount: 600,
       orders: syntheticApprovedOrders(dataSet.orders, 50),
       partitions: 3,
       timeoutMs: 60_000,
+      rounds: 2,
     });
 
     expect(figures.messageCount).toBe(600);
-    expect(figures.relayMessagesPerSecond).toBeGreaterThan(0);
-    expect(figures.producerMessagesPerSecond).toBeGreaterThan(0);
-    expect(figures.ratio).toBeCloseTo(
-      figures.relayMessagesPerSecond / figures.producerMessagesPerSecond,
+    expect(figures.rounds).toHaveLength(2);
+    for (const round of figures.rounds) {
+      expect(round.relayMessagesPerSecond).toBeGreaterThan(0);
+      expect(round.producerMessagesPerSecond).toBeGreaterThan(0);
+      expect(round.ratio).toBeCloseTo(
+        round.relayMessagesPerSecond / round.producerMessagesPerSecond,
+      );
+    }
+    expect(figures.ratio).toBeCloseTo((figures.rounds[0]!.ratio + figures.rounds[1]!.ratio) / 2);
+    const lines = formatRelay(figures);
+    expect(lines[0]).toBe(
+      'outbox relay vs bare kafkajs producer, 600 messages, median of 2 round(s):',
     );
-    expect(formatRelay(figures)[0]).toBe('outbox relay vs bare kafkajs producer, 600 messages:');
+    expect(lines.filter((line) => line.startsWith('    round '))).toHaveLength(2);
+  });
+
+  it('takes the middle value as the median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow('median of no values');
   });
 });
