@@ -31,13 +31,23 @@ export async function addToOutbox<T extends EventType>(
   const headers: Record<string, string> = { 'content-type': CLOUDEVENTS_CONTENT_TYPE };
   if (event.traceparent) headers.traceparent = event.traceparent;
   if (event.tracestate) headers.tracestate = event.tracestate;
-  await trx(MESSAGING_TABLES.outbox).insert({
-    event_id: event.id,
-    topic: event.type,
-    message_key: event.subject,
-    payload: JSON.stringify(event),
-    headers: JSON.stringify(headers),
-  });
-  await trx.raw('SELECT pg_notify(?, ?)', [OUTBOX_NOTIFY_CHANNEL, '']);
+  // One statement writes the row and queues the notification, which PostgreSQL delivers at
+  // commit: a round trip less for every event than an insert followed by a separate NOTIFY.
+  await trx.raw(
+    `WITH written AS (
+       INSERT INTO ${MESSAGING_TABLES.outbox} (event_id, topic, message_key, payload, headers)
+       VALUES (?, ?, ?, ?, ?::jsonb)
+       RETURNING id
+     )
+     SELECT pg_notify(?, '') FROM written`,
+    [
+      event.id,
+      event.type,
+      event.subject,
+      JSON.stringify(event),
+      JSON.stringify(headers),
+      OUTBOX_NOTIFY_CHANNEL,
+    ],
+  );
   return event;
 }

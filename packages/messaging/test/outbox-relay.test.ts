@@ -138,6 +138,47 @@ describe('outbox relay', () => {
     expect(inbox).toHaveLength(40);
   });
 
+  it('wakes at once when an event is written, without waiting for its idle poll', async () => {
+    const kafka = testKafka();
+    const published: string[] = [];
+    const relay = new OutboxRelay({
+      service: 'notify-test',
+      db: database.db,
+      databaseUrl: database.url,
+      kafka,
+      logger: silentLogger,
+      topicPrefix: prefix,
+      // Far longer than the wait below, so only the notification can wake the relay in time.
+      idleWaitMs: 120_000,
+      onPublished: (eventIds) => void published.push(...eventIds),
+    });
+    await relay.start();
+    try {
+      await waitFor(
+        async () => (await database.db(MESSAGING_TABLES.outbox).first()) === undefined,
+        {
+          timeoutMs: 20_000,
+          description: 'relay drains the rows of earlier tests',
+        },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const event = await database.db.transaction((trx) =>
+        addToOutbox(trx, {
+          type: 'order.created',
+          source: 'test',
+          subject: 'NOTIFY-1',
+          data: order('NOTIFY-1'),
+        }),
+      );
+      await waitFor(() => published.includes(event.id), {
+        timeoutMs: 10_000,
+        description: 'relay publishes the new event after the notification',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('keeps per-key order on the topic', async () => {
     const kafka = testKafka();
     const keys = ['ORD-0', 'ORD-1', 'ORD-2', 'ORD-3'];
