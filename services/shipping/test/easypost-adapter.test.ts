@@ -172,6 +172,23 @@ describe('EasyPostAdapter.verifyAddress', () => {
   });
 });
 
+describe('EasyPostAdapter connections', () => {
+  it('sends consecutive calls over one kept-alive connection', async () => {
+    let connections = 0;
+    const countConnection = () => void (connections += 1);
+    sandbox.app.server.on('connection', countConnection);
+    try {
+      const carrier = adapter();
+      for (let call = 0; call < 4; call += 1) {
+        expect((await carrier.verifyAddress(HOUSTON)).verified).toBe(true);
+      }
+    } finally {
+      sandbox.app.server.off('connection', countConnection);
+    }
+    expect(connections).toBe(1);
+  });
+});
+
 describe('EasyPostAdapter.buyLabel', () => {
   it('buys the cheapest ground rate for Standard Class', async () => {
     const label = await adapter().buyLabel({

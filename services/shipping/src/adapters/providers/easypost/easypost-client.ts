@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import EasyPostModule from '@easypost/api';
 
 // The package's types describe a CommonJS module whose `default` is the client class, but the
@@ -25,18 +27,26 @@ export function easyPostApiUrl(baseUrl: string): string {
 
 interface SuperagentRequest {
   timeout(ms: number): SuperagentRequest;
+  agent(agent: HttpAgent): SuperagentRequest;
 }
 
 /**
  * Creates an EasyPost SDK client that sends every request to `config.baseUrl`. The SDK stores
  * its `timeout` option without applying it (8.9.0), so the deadline is set on each request.
+ * Requests share one keep-alive agent: without it, superagent under the SDK asks for
+ * `Connection: close` and opens a new TCP (and TLS) connection for every call.
  */
 export function createEasyPostClient(config: EasyPostConfig): EasyPostClient {
   const timeoutMs = config.requestTimeoutMs;
+  const baseUrl = easyPostApiUrl(config.baseUrl);
+  const agent = baseUrl.startsWith('https:')
+    ? new HttpsAgent({ keepAlive: true })
+    : new HttpAgent({ keepAlive: true });
   return new EasyPostClient(config.apiKey, {
-    baseUrl: easyPostApiUrl(config.baseUrl),
-    ...(timeoutMs
-      ? { requestMiddleware: (request: SuperagentRequest) => request.timeout(timeoutMs) }
-      : {}),
+    baseUrl,
+    requestMiddleware: (request: SuperagentRequest) => {
+      const shared = request.agent(agent);
+      return timeoutMs ? shared.timeout(timeoutMs) : shared;
+    },
   });
 }
