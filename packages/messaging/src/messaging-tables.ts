@@ -7,6 +7,9 @@ export const MESSAGING_TABLES = {
   deferred: 'deferred_events',
 } as const;
 
+/** Partial index of pending outbox rows, read by relays that mark rows sent instead of deleting them. */
+const PENDING_INDEX = `outbox_events_pending_idx ON ${MESSAGING_TABLES.outbox} (id) WHERE status = 'pending'`;
+
 /**
  * Creates the outbox and inbox tables. Each service calls this from its first knex migration,
  * so the tables live in the service's own database beside its business tables.
@@ -27,7 +30,10 @@ export async function createMessagingTables(knex: Knex): Promise<void> {
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.timestamp('sent_at', { useTz: true });
   });
-  await indexOutboxStatus(knex);
+  await knex.raw(`CREATE INDEX ${PENDING_INDEX}`);
+  await knex.raw(
+    `ALTER TABLE ${MESSAGING_TABLES.outbox} ADD CONSTRAINT outbox_events_status_check CHECK (status IN ('pending', 'sent'))`,
+  );
 
   await knex.schema.createTable(MESSAGING_TABLES.inbox, (table) => {
     table.text('consumer_group').notNullable();
@@ -64,38 +70,25 @@ export async function createDeferredEventsTable(knex: Knex): Promise<void> {
 }
 
 /**
- * Makes the outbox hold pending events only: the relay deletes a row once Kafka has
- * acknowledged its event, so the status and sent_at columns and the partial index of pending
- * rows go, and the relay reads in primary key order. Rows already sent are deleted. Services
- * add it in their third migration, after createDeferredEventsTable.
+ * Prepares the outbox for a relay that deletes each row once Kafka has acknowledged its event,
+ * so that the table holds pending events only: rows already sent are deleted, and the partial
+ * index of pending rows goes, because the relay now reads in primary key order. Services add it
+ * in their third migration, after createDeferredEventsTable.
+ *
+ * The status and sent_at columns stay, so that relays of the previous release still work while a
+ * rolling deploy replaces them. Rows that such a relay marks sent in that time are published once
+ * more by the new relay, and consumers drop them by event id.
+ *
+ * NOTE: a later migration can drop status and sent_at once no relay of the previous release runs.
  */
 export async function keepOnlyPendingOutboxRows(knex: Knex): Promise<void> {
-  if (!(await knex.schema.hasColumn(MESSAGING_TABLES.outbox, 'status'))) return;
   await knex(MESSAGING_TABLES.outbox).where({ status: 'sent' }).delete();
   await knex.raw('DROP INDEX IF EXISTS outbox_events_pending_idx');
-  await knex.schema.alterTable(MESSAGING_TABLES.outbox, (table) => {
-    table.dropChecks('outbox_events_status_check');
-    table.dropColumns('status', 'sent_at');
-  });
 }
 
 /** Reverses keepOnlyPendingOutboxRows: every remaining row is pending. For a migration's `down`. */
 export async function restoreOutboxSentState(knex: Knex): Promise<void> {
-  if (await knex.schema.hasColumn(MESSAGING_TABLES.outbox, 'status')) return;
-  await knex.schema.alterTable(MESSAGING_TABLES.outbox, (table) => {
-    table.text('status').notNullable().defaultTo('pending');
-    table.timestamp('sent_at', { useTz: true });
-  });
-  await indexOutboxStatus(knex);
-}
-
-async function indexOutboxStatus(knex: Knex): Promise<void> {
-  await knex.raw(
-    `CREATE INDEX outbox_events_pending_idx ON ${MESSAGING_TABLES.outbox} (id) WHERE status = 'pending'`,
-  );
-  await knex.raw(
-    `ALTER TABLE ${MESSAGING_TABLES.outbox} ADD CONSTRAINT outbox_events_status_check CHECK (status IN ('pending', 'sent'))`,
-  );
+  await knex.raw(`CREATE INDEX IF NOT EXISTS ${PENDING_INDEX}`);
 }
 
 /** Drops the tables made by createMessagingTables; for a migration's `down`. */

@@ -98,8 +98,9 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    const listener = this.listener;
     this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     await this.producer?.disconnect();
     this.producer = undefined;
     this.log.info('outbox relay stopped');
@@ -135,9 +136,14 @@ export class OutboxRelay {
       }
       await deleting;
       deleting = this.deleteSent(rows);
+      // Awaited after the next send; until then a failure must not count as unhandled, which
+      // would end the process.
+      deleting.catch(() => undefined);
       total += rows.length;
       if (next.status === 'rejected') break;
-      rows = this.running ? next.value : [];
+      // A relay whose lock connection ended is no longer the leader: another relay may hold the
+      // lock now, and publishing on would send the same rows twice.
+      rows = this.running && this.listener !== undefined ? next.value : [];
     }
     await deleting;
     return total;
@@ -221,6 +227,12 @@ export class OutboxRelay {
     client.on('error', (error) =>
       this.log.warn({ err: error }, 'outbox listener connection failed'),
     );
+    // The advisory lock lives on this connection, so leadership ends with it.
+    client.on('end', () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.log.warn({ service: this.options.service }, 'outbox relay lost its leader lock');
+    });
     await client.connect();
     const lockName = `orderflow-outbox-relay:${this.options.service}`;
     const result = await client.query<{ locked: boolean }>(
