@@ -36,7 +36,7 @@ export function installHeaderChecks(app: FastifyInstance): void {
       if (hasBody(request)) reply.header('connection', 'close');
       throw new AppError(
         'UNSUPPORTED_EXPECTATION',
-        `Expect ${clipHeaderValue(expectation)} is not supported, because 100-continue is the only supported expectation; send Expect: 100-continue or leave out the Expect header`,
+        `Expect ${JSON.stringify(clipHeaderValue(expectation))} is not supported, because 100-continue is the only supported expectation; send Expect: 100-continue or leave out the Expect header`,
         { statusCode: 417 },
       );
     }

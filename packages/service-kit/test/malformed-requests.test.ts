@@ -603,7 +603,7 @@ describe('requests that Node rejects before Fastify', () => {
       error: {
         code: 'UNSUPPORTED_EXPECTATION',
         message:
-          'Expect foo is not supported, because 100-continue is the only supported expectation; send Expect: 100-continue or leave out the Expect header',
+          'Expect "foo" is not supported, because 100-continue is the only supported expectation; send Expect: 100-continue or leave out the Expect header',
         requestId: response.headers['x-request-id'],
       },
     });
