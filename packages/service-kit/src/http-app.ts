@@ -9,7 +9,7 @@ import { handleFrameworkError, installErrorHandlers } from './error-handler.js';
 import { MAX_PATH_PARAMETER_LENGTH } from './fastify-errors.js';
 import type { Logger } from './logger.js';
 import { installBodyParsing } from './request-body.js';
-import { installHeaderChecks } from './request-headers.js';
+import { installHeaderChecks, sendContinue } from './request-headers.js';
 import { installRequestTracing } from './request-tracing.js';
 import {
   DEFAULT_READINESS_TIMEOUT_MS,
@@ -104,6 +104,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   rejectCardNumbersInUrls(app);
   // Its preParsing hook responds to unmatched requests, so it comes before body parsing.
   installErrorHandlers(app);
+  app.addHook('preParsing', sendContinue);
   installBodyParsing(app);
   installRequestTracing(app);
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import { clipHeaderValue, hasBody } from './request-body.js';
 
@@ -17,8 +17,20 @@ const CONTINUE_EXPECTATION = /(?:^|\W)100-continue(?:$|\W)/i;
  */
 export function installHeaderChecks(app: FastifyInstance): void {
   app.server.on('checkExpectation', (request, response) => app.routing(request, response));
+  // With this listener Node no longer answers 100 Continue by itself; `sendContinue` does it
+  // once the request matched a route, so a client is never asked for a body that gets a 404.
+  app.server.on('checkContinue', (request, response) => app.routing(request, response));
 
   app.addHook('onRequest', async (request, reply) => {
+    const hosts = hostHeaderCount(request);
+    if (hosts > 1) {
+      reply.header('connection', 'close');
+      throw new AppError(
+        'DUPLICATE_HOST_HEADER',
+        `Request has ${hosts} Host headers; send exactly one Host header`,
+        { statusCode: 400 },
+      );
+    }
     if (isHttp11(request) && request.headers.host === undefined) {
       // Node closes the connection after this 400 as well.
       reply.header('connection', 'close');
@@ -41,6 +53,27 @@ export function installHeaderChecks(app: FastifyInstance): void {
       );
     }
   });
+}
+
+/**
+ * Sends the interim 100 Continue to a client that waits for it before sending its body. Install
+ * it as a `preParsing` hook after the not-found handling, so that only a request for which a
+ * route exists is asked for its body.
+ */
+export async function sendContinue(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const expectation = request.headers.expect;
+  if (expectation === undefined || !hasBody(request)) return;
+  if (CONTINUE_EXPECTATION.test(expectation)) reply.raw.writeContinue();
+}
+
+/** Number of Host header lines; Node keeps only the first in `headers`, so count raw ones. */
+function hostHeaderCount(request: FastifyRequest): number {
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let index = 0; index < raw.length; index += 2) {
+    if (raw[index]!.toLowerCase() === 'host') count += 1;
+  }
+  return count;
 }
 
 function isHttp11(request: FastifyRequest): boolean {

@@ -632,6 +632,56 @@ describe('requests that Node rejects before Fastify', () => {
     expect(JSON.parse(response.body)).toEqual({ received: { name: 'bolt' } });
   });
 
+  it('sends 100 Continue before it reads the body of a routed request', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      let bodySent = false;
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+            'Content-Length: 15\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n',
+        );
+      });
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+        if (!bodySent && received.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+          bodySent = true;
+          socket.write('{"name":"bolt"}');
+        }
+      });
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+
+    expect(raw).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    const response = parseRawResponse(raw.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, ''));
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('answers an unrouted request that expects 100-continue without asking for its body', async () => {
+    const request =
+      'POST /nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 15\r\nExpect: 100-continue\r\n\r\n';
+    const raw = await sendRaw(port, request);
+
+    expect(raw).not.toContain('100 Continue');
+    const response = parseRawResponse(raw);
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['connection']).toBe('close');
+  });
+
+  it('rejects two Host headers with 400', async () => {
+    const request = 'GET /widgets/w_1 HTTP/1.1\r\nHost: localhost\r\nHost: example.test\r\n\r\n';
+    const response = parseRawResponse(await sendRaw(port, request));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['connection']).toBe('close');
+    expect(JSON.parse(response.body).error).toMatchObject({
+      code: 'DUPLICATE_HOST_HEADER',
+      message: 'Request has 2 Host headers; send exactly one Host header',
+    });
+  });
+
   it('logs a body cut short by the client at warn', async () => {
     const request =
       'POST /widgets HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
