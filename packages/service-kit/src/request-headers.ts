@@ -6,9 +6,9 @@ import { clipHeaderValue, hasBody } from './request-body.js';
 const CONTINUE_EXPECTATION = /(?:^|\W)100-continue(?:$|\W)/i;
 
 /**
- * Rejects an HTTP/1.1 request without a Host header with 400 `MISSING_HOST_HEADER`, and a
- * request whose Expect header does not request 100-continue with 417 `UNSUPPORTED_EXPECTATION`.
- * Both responses have the shared error body.
+ * Rejects a request with more than one Host header with 400 `DUPLICATE_HOST_HEADER`, an HTTP/1.1
+ * request without one with 400 `MISSING_HOST_HEADER`, and a request whose Expect header does not
+ * request 100-continue with 417 `UNSUPPORTED_EXPECTATION`. All three have the shared error body.
  *
  * Node 20 rejects both itself with an empty body. Its Host check must be turned off with the
  * server option `requireHostHeader: false`, which `createHttpApp` passes. A request with another
