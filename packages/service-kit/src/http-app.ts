@@ -57,9 +57,9 @@ const readinessResponseSchema = {
  *
  * Every error response has the `ErrorResponseBody` shape, including Fastify's and Node's own
  * rejections of malformed requests: invalid URL encoding, over-long path parameters, oversized
- * headers and bodies, a missing or repeated Host header, an Expect header other than 100-continue (see
- * `installHeaderChecks`), and bodies that are not uncompressed `application/json` or repeat a
- * key (see `installBodyParsing`). A request that matches no route gets 404, or 405 when its path
+ * headers and bodies, a missing or repeated Host header, an Expect header other than
+ * 100-continue (see `installHeaderChecks`), and bodies that are not uncompressed
+ * `application/json` or repeat a key (see `installBodyParsing`). A request that matches no route gets 404, or 405 when its path
  * has routes for other methods, whatever its body.
  *
  * `GET /health/live` returns 200 while the process runs. `GET /health/ready` runs every readiness
