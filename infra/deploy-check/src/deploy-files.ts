@@ -17,6 +17,7 @@ export const PATHS = {
   dockerignore: '.dockerignore',
   kafkaScript: 'infra/kafka/kafka.sh',
   lockfile: 'pnpm-lock.yaml',
+  workspace: 'pnpm-workspace.yaml',
   rootPackage: 'package.json',
 } as const;
 
@@ -36,6 +37,8 @@ export interface DeployFiles {
   readonly initSql: InitSqlSummary | undefined;
   readonly dockerignore: string[] | undefined;
   readonly versions: ToolVersions;
+  /** Dependency patch files that pnpm-workspace.yaml names under `patchedDependencies`. */
+  readonly patchFiles: string[];
   /** `version` of each target's package.json, by target name. */
   readonly packageVersions: Map<string, string | undefined>;
   /** `engines.node` of the root package.json, such as `>=20.11`. */
@@ -108,12 +111,19 @@ export async function loadDeployFiles(
   if (dockerignoreText === undefined) findings.push(missing(PATHS.dockerignore));
 
   const rootPackage = parseJson(repo.read(PATHS.rootPackage));
+  const workspaceText = repo.read(PATHS.workspace);
+  const workspace =
+    workspaceText === undefined
+      ? undefined
+      : parseYamlFile(PATHS.workspace, workspaceText).documents[0]?.value;
+  const patches = mappingAt(workspace, 'patchedDependencies');
   const files: DeployFiles = {
     targets,
     compose,
     k8s: k8s.objects,
     initSql,
     dockerignore: dockerignoreText === undefined ? undefined : parseDockerignore(dockerignoreText),
+    patchFiles: Object.values(patches).map(String),
     versions: {
       pnpm: stringAt(rootPackage, 'packageManager')
         ?.replace(/^pnpm@/, '')

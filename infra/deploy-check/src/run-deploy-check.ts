@@ -33,7 +33,11 @@ export async function runDeployCheck(repo: Repo): Promise<Finding[]> {
       findings.push({ file: target.file, rule: 'files/missing', message: 'file not found' });
       continue;
     }
-    findings.push(...checkDockerfile(target, text, repo, files.dockerignore ?? [], files.versions));
+    findings.push(
+      ...checkDockerfile(target, text, repo, files.dockerignore ?? [], files.versions, {
+        patchFiles: files.patchFiles,
+      }),
+    );
   }
 
   findings.push(...checkServiceWiring(files));

@@ -83,6 +83,13 @@ describe('Dockerfile check', () => {
       message: /COPY source docs is excluded by .dockerignore/,
     },
     {
+      change: 'no COPY of the dependency patches before pnpm fetch',
+      search: 'COPY patches ./patches\n',
+      replacement: '',
+      rules: ['dockerfile/patches'],
+      message: /pnpm fetch runs before patches\/kafkajs@2\.2\.4\.patch is copied/,
+    },
+    {
       change: 'a COPY from a stage that does not exist',
       search: 'COPY --from=build /out ./',
       replacement: 'COPY --from=builder /out ./',

@@ -73,7 +73,7 @@ export async function createDeferredEventsTable(knex: Knex): Promise<void> {
  * Prepares the outbox for a relay that deletes each row once Kafka has acknowledged its event,
  * so that the table holds pending events only: rows already sent are deleted, and the partial
  * index of pending rows goes, because the relay now reads in primary key order. Services add it
- * in their third migration, after createDeferredEventsTable.
+ * in a migration after the one that calls createDeferredEventsTable.
  *
  * The status and sent_at columns stay, so that relays of the previous release still work while a
  * rolling deploy replaces them. Rows that such a relay marks sent in that time are published once

@@ -29,6 +29,12 @@ export interface ToolVersions {
   readonly tsx: string | undefined;
 }
 
+/** What the build stage must bring into the image before it runs `pnpm fetch`. */
+export interface FetchInputs {
+  /** Dependency patch files, which pnpm fetch reads because the workspace file names them. */
+  readonly patchFiles: readonly string[];
+}
+
 /** Checks of dockerfile-utils that are off by default and that these Dockerfiles must pass. */
 const VALIDATOR_SETTINGS = {
   instructionCmdMultiple: ValidationSeverity.ERROR,
@@ -54,6 +60,7 @@ export function checkDockerfile(
   repo: Repo,
   dockerignore: readonly string[],
   versions: ToolVersions,
+  fetchInputs: FetchInputs = { patchFiles: [] },
 ): Finding[] {
   const findings: Finding[] = [];
   const report = (rule: string, message: string) =>
@@ -81,6 +88,7 @@ export function checkDockerfile(
   checkCopySources(dockerfile, stageNames, repo, dockerignore, report);
   checkPackageFilter(dockerfile, target, report);
   checkToolVersions(dockerfile, versions, report);
+  checkPatchesBeforeFetch(dockerfile, fetchInputs, report);
   return findings;
 }
 
@@ -229,6 +237,38 @@ function checkCopySources(
       } else if (isDockerIgnored(path, dockerignore)) {
         report('copy', `line ${line}: COPY source ${source} is excluded by .dockerignore`);
       }
+    }
+  }
+}
+
+/**
+ * Reports each dependency patch that no COPY before the first `pnpm fetch` brings in: pnpm fetch
+ * fails with ERR_PNPM_PATCH_NOT_FOUND without it.
+ */
+function checkPatchesBeforeFetch(
+  dockerfile: Dockerfile,
+  fetchInputs: FetchInputs,
+  report: Report,
+): void {
+  const fetch = instructionsOf(dockerfile, 'RUN').find((instruction) =>
+    /\bpnpm\s+fetch\b/.test(instruction.getArgumentsContent() ?? ''),
+  );
+  if (fetch === undefined || fetchInputs.patchFiles.length === 0) return;
+  const fetchLine = fetch.getRange().start.line;
+  const copied = dockerfile
+    .getCOPYs()
+    .filter((copy) => copy.getRange().start.line < fetchLine && !copy.getFromFlag())
+    .flatMap((copy) => copySources(copy).map(normalizeContextPath));
+  for (const patch of fetchInputs.patchFiles) {
+    const file = normalizeContextPath(patch);
+    const covered = copied.some(
+      (source) => source === '' || source === file || file.startsWith(`${source}/`),
+    );
+    if (!covered) {
+      report(
+        'patches',
+        `line ${fetchLine + 1}: pnpm fetch runs before ${patch} is copied; COPY the patches folder before it`,
+      );
     }
   }
 }
