@@ -71,7 +71,7 @@ export async function createDeferredEventsTable(knex: Knex): Promise<void> {
 
 /**
  * Prepares the outbox for a relay that deletes each row once Kafka has acknowledged its event,
- * so that the table holds pending events only: rows already sent are deleted, and the partial
+ * so that the table contains pending events only: rows already sent are deleted, and the partial
  * index of pending rows goes, because the relay now reads in primary key order. Services add it
  * in a migration after the one that calls createDeferredEventsTable.
  *

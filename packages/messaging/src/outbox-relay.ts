@@ -56,7 +56,7 @@ interface OutboxRow {
 
 /**
  * Publishes outbox rows to Kafka in id order and marks them sent by deleting them, so the outbox
- * holds pending events only. One relay per service is the leader at a time (a PostgreSQL
+ * contains pending events only. One relay per service is the leader at a time (a PostgreSQL
  * advisory lock), which keeps per-key order. A crash after publishing and before deleting leaves
  * the rows pending, so they are published again: delivery is at least once and consumers drop the
  * duplicates by event id.
@@ -136,13 +136,13 @@ export class OutboxRelay {
       }
       await deleting;
       deleting = this.deleteSent(rows);
-      // Awaited after the next send; until then a failure must not count as unhandled, which
-      // would end the process.
+      // The delete is awaited only after the next send, so it gets a handler now. An unhandled
+      // rejection would end the process.
       deleting.catch(() => undefined);
       total += rows.length;
       if (next.status === 'rejected') break;
-      // A relay whose lock connection ended is no longer the leader: another relay may hold the
-      // lock now, and publishing on would send the same rows twice.
+      // A relay whose lock connection ended is no longer the leader. Another relay may have the
+      // lock now, so publishing on would send the same rows twice.
       rows = this.running && this.listener !== undefined ? next.value : [];
     }
     await deleting;

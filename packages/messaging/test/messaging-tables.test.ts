@@ -55,7 +55,7 @@ describe('outbox table migrations', () => {
     expect(await hasPendingIndex()).toBe(false);
   });
 
-  it('keeps the status column, so a relay of the previous release still marks rows sent', async () => {
+  it('keeps the status column for older relays', async () => {
     await db(MESSAGING_TABLES.outbox).update({ status: 'sent', sent_at: db.fn.now() });
     await expect(db(MESSAGING_TABLES.outbox).update({ status: 'lost' })).rejects.toThrow(
       /outbox_events_status_check/,

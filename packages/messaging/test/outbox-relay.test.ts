@@ -138,7 +138,7 @@ describe('outbox relay', () => {
     expect(inbox).toHaveLength(40);
   });
 
-  it('wakes at once when an event is written, without waiting for its idle poll', async () => {
+  it('wakes on NOTIFY before its idle poll', async () => {
     const kafka = testKafka();
     const published: string[] = [];
     const relay = new OutboxRelay({

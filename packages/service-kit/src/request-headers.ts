@@ -17,8 +17,8 @@ const CONTINUE_EXPECTATION = /(?:^|\W)100-continue(?:$|\W)/i;
  */
 export function installHeaderChecks(app: FastifyInstance): void {
   app.server.on('checkExpectation', (request, response) => app.routing(request, response));
-  // With this listener Node no longer answers 100 Continue by itself; `sendContinue` does it
-  // once the request matched a route, so a client is never asked for a body that gets a 404.
+  // With this listener Node no longer sends 100 Continue by itself. `sendContinue` sends it once
+  // the request matched a route, so a client never sends a body that then gets a 404.
   app.server.on('checkContinue', (request, response) => app.routing(request, response));
 
   app.addHook('onRequest', async (request, reply) => {
@@ -58,7 +58,7 @@ export function installHeaderChecks(app: FastifyInstance): void {
 /**
  * Sends the interim 100 Continue to a client that waits for it before sending its body. Install
  * it as a `preParsing` hook after the not-found handling, so that only a request for which a
- * route exists is asked for its body.
+ * route exists receives it.
  */
 export async function sendContinue(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const expectation = request.headers.expect;
@@ -66,7 +66,7 @@ export async function sendContinue(request: FastifyRequest, reply: FastifyReply)
   if (CONTINUE_EXPECTATION.test(expectation)) reply.raw.writeContinue();
 }
 
-/** Number of Host header lines; Node keeps only the first in `headers`, so count raw ones. */
+/** Counts the Host header lines in the raw list, because Node keeps only the first in `headers`. */
 function hostHeaderCount(request: FastifyRequest): number {
   const raw = request.raw.rawHeaders;
   let count = 0;

@@ -5,8 +5,9 @@ import { createHttpApp } from '../src/http-app.js';
 import { captureLogger, type CapturedLogger } from './support/capture-logger.js';
 
 const CARD = '4242424242424242';
+const SPACED_CARD_DIGITS = /4111[ -]?1111[ -]?1111[ -]?1111/;
 
-describe('card numbers in URLs', () => {
+describe('card numbers in requests', () => {
   let app: FastifyInstance;
   let capture: CapturedLogger;
 
@@ -21,6 +22,7 @@ describe('card numbers in URLs', () => {
     app.get('/widgets/:id', async (request) => {
       throw new NotFoundError('widget', (request.params as { id: string }).id);
     });
+    app.post('/widgets', async (request, reply) => reply.code(201).send(request.body));
     await app.ready();
   });
 
@@ -48,6 +50,22 @@ describe('card numbers in URLs', () => {
     const logged = JSON.stringify(capture.lines);
     expect(logged).not.toContain(CARD);
     expect(logged).toContain('/widgets/[card number]');
+  });
+
+  // A duplicate-key error repeats the key path in its message, details.path and the warn log.
+  it('redacts a card number key', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"cards":{"4111 1111 1111 1111":"a","4111 1111 1111 1111":"b"}}',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('DUPLICATE_JSON_KEY');
+    expect(response.body).not.toMatch(SPACED_CARD_DIGITS);
+    const logged = capture.lines.filter((line) => SPACED_CARD_DIGITS.test(JSON.stringify(line)));
+    expect(logged).toEqual([]);
   });
 
   it('passes ordinary ids to the route', async () => {

@@ -67,7 +67,7 @@ export async function deleteTopics(names: string[], options: TopicOptions = {}):
   });
 }
 
-/** The offset after the last message of each partition of `topic`, by partition number. */
+/** Returns the offset after the last message of each partition of `topic`, by partition number. */
 export async function topicEndOffsets(
   topic: string,
   options: TopicOptions = {},

@@ -98,9 +98,9 @@ async function anyPendingRow(db: Knex): Promise<boolean> {
 }
 
 /**
- * Times OutboxRelay from `start()` until every row is published and none is pending; returns the
- * elapsed ms. The relay's metrics hook reports the published rows, so the database is asked only
- * once they are all out, and the check does not compete with the relay for PostgreSQL.
+ * Times OutboxRelay from `start()` until every row is published and none is pending, and returns
+ * the elapsed ms. The published count comes from the relay's metrics hook, so the bench queries
+ * the outbox only after every row is out and does not compete with the relay for PostgreSQL.
  */
 async function timeRelay(
   db: Knex,
@@ -109,8 +109,6 @@ async function timeRelay(
   settings: Pick<RelayBenchSettings, 'messageCount' | 'timeoutMs'>,
 ): Promise<number> {
   let published = 0;
-  let allPublished: () => void = () => undefined;
-  const everyRowPublished = new Promise<void>((resolve) => (allPublished = resolve));
   const relay = new OutboxRelay({
     service: `bench-${randomBytes(4).toString('hex')}`,
     db,
@@ -120,17 +118,18 @@ async function timeRelay(
     topicPrefix,
     metrics: {
       published: () => undefined,
-      batchPublished: (size) => {
-        published += size;
-        if (published >= settings.messageCount) allPublished();
-      },
+      batchPublished: (size) => void (published += size),
       publishFailed: () => undefined,
     },
   });
   const startedAt = performance.now();
   await relay.start();
   try {
-    await withTimeout(everyRowPublished, settings.timeoutMs, 'the outbox relay to send every row');
+    await waitFor(() => published >= settings.messageCount, {
+      timeoutMs: settings.timeoutMs,
+      intervalMs: DRAIN_CHECK_INTERVAL_MS,
+      description: 'the outbox relay to send every row',
+    });
     await waitFor(async () => !(await anyPendingRow(db)), {
       timeoutMs: settings.timeoutMs,
       intervalMs: DRAIN_CHECK_INTERVAL_MS,
@@ -139,21 +138,6 @@ async function timeRelay(
     return performance.now() - startedAt;
   } finally {
     await relay.stop();
-  }
-}
-
-async function withTimeout(promise: Promise<void>, timeoutMs: number, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
-      timeoutMs,
-    );
-  });
-  try {
-    await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -179,9 +163,9 @@ async function timeBareProducer(topic: string, messages: readonly Message[]): Pr
 
 /**
  * Times OutboxRelay and a bare producer sending the same `order.created` events to two scratch
- * topics on the same broker, `rounds` times. Each round fills a scratch outbox anew; the order of
- * the two measurements alternates between rounds, so neither always runs on a broker that the
- * other has just loaded. Drops the database and deletes the topics afterwards.
+ * topics on the same broker, `rounds` times. Each round fills the scratch outbox again. The two
+ * measurements swap order every round, so neither always runs on a broker that the other has just
+ * loaded. Drops the database and deletes the topics afterwards.
  */
 export async function runRelayBench(settings: RelayBenchSettings): Promise<RelayFigures> {
   const scratch = await createScratchDatabase('bench_outbox');
@@ -199,23 +183,23 @@ export async function runRelayBench(settings: RelayBenchSettings): Promise<Relay
       console.error(`bench: round ${round}: writing ${settings.messageCount} events to the outbox`);
       await fillOutbox(db, settings.orders, settings.messageCount);
       const messages = await outboxMessages(db);
-      const timeBoth = [
-        async () => {
-          console.error(`bench: round ${round}: timing the outbox relay`);
-          return { relayMs: await timeRelay(db, scratch.url, relayPrefix, settings) };
-        },
-        async () => {
-          console.error(`bench: round ${round}: timing the bare producer`);
-          return { producerMs: await timeBareProducer(producerTopic, messages) };
-        },
-      ];
-      if (round % 2 === 0) timeBoth.reverse();
-      const times = { ...(await timeBoth[0]!()), ...(await timeBoth[1]!()) } as {
-        relayMs: number;
-        producerMs: number;
+      let relayMs = 0;
+      let producerMs = 0;
+      const measureRelay = async () => {
+        console.error(`bench: round ${round}: timing the outbox relay`);
+        relayMs = await timeRelay(db, scratch.url, relayPrefix, settings);
       };
-      const relayMessagesPerSecond = (settings.messageCount * 1000) / times.relayMs;
-      const producerMessagesPerSecond = (settings.messageCount * 1000) / times.producerMs;
+      const measureProducer = async () => {
+        console.error(`bench: round ${round}: timing the bare producer`);
+        producerMs = await timeBareProducer(producerTopic, messages);
+      };
+      const [first, second] =
+        round % 2 === 1 ? [measureRelay, measureProducer] : [measureProducer, measureRelay];
+      await first();
+      await second();
+
+      const relayMessagesPerSecond = (settings.messageCount * 1000) / relayMs;
+      const producerMessagesPerSecond = (settings.messageCount * 1000) / producerMs;
       rounds.push({
         relayMessagesPerSecond,
         producerMessagesPerSecond,

@@ -49,7 +49,7 @@ function inputText(): string {
   ].join('\n');
 }
 
-/** The test card numbers of the orders in `inputText()`. */
+/** Returns the test card numbers of the orders in `inputText()`. */
 function inputCards(): string[] {
   return inputText()
     .split('\n')

@@ -29,7 +29,7 @@ export interface ToolVersions {
   readonly tsx: string | undefined;
 }
 
-/** What the build stage must bring into the image before it runs `pnpm fetch`. */
+/** Files that the build stage must copy before it runs `pnpm fetch`. */
 export interface FetchInputs {
   /** Dependency patch files, which pnpm fetch reads because the workspace file names them. */
   readonly patchFiles: readonly string[];

@@ -33,7 +33,7 @@ interface SuperagentRequest {
 /**
  * Creates an EasyPost SDK client that sends every request to `config.baseUrl`. The SDK stores
  * its `timeout` option without applying it (8.9.0), so the deadline is set on each request.
- * Requests share one keep-alive agent: without it, superagent under the SDK asks for
+ * Requests share one keep-alive agent. Without it, superagent under the SDK sends
  * `Connection: close` and opens a new TCP (and TLS) connection for every call.
  */
 export function createEasyPostClient(config: EasyPostConfig): EasyPostClient {
