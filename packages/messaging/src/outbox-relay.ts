@@ -165,6 +165,14 @@ export class OutboxRelay {
     return result.rows;
   }
 
+  /**
+   * Sends `rows` in one request. The broker applies `max.message.bytes` to each partition's
+   * share of a request. When it rejects the request as too large, the first half and then the
+   * second half are sent the same way, so large events still go out in id order.
+   * Acknowledged rows of the first half are deleted before the second half's error is thrown,
+   * so the retry does not publish them again. An event too large by itself stays pending, with
+   * the error on its row.
+   */
   private async send(rows: OutboxRow[]): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new Error('OutboxRelay used before start()');
@@ -173,12 +181,11 @@ export class OutboxRelay {
     try {
       await producer.sendBatch({ acks: -1, topicMessages });
     } catch (error) {
-      this.options.metrics?.publishFailed();
-      await this.options.db.raw(
-        `UPDATE ${MESSAGING_TABLES.outbox} SET attempts = attempts + 1, last_error = ?
-         WHERE id = ANY(?::bigint[])`,
-        [errorText(error), rowIds(rows)],
-      );
+      if (isTooLarge(error) && rows.length > 1) {
+        await this.sendHalves(rows);
+        return;
+      }
+      await this.recordFailure(rows, error);
       throw error;
     }
     const metrics = this.options.metrics;
@@ -189,6 +196,36 @@ export class OutboxRelay {
       metrics.batchPublished(rows.length);
     }
     await this.options.onPublished?.(rows.map((row) => row.event_id));
+  }
+
+  private async sendHalves(rows: OutboxRow[]): Promise<void> {
+    const firstHalf = rows.slice(0, Math.ceil(rows.length / 2));
+    await this.send(firstHalf);
+    try {
+      await this.send(rows.slice(firstHalf.length));
+    } catch (error) {
+      await this.deleteSent(firstHalf);
+      throw error;
+    }
+  }
+
+  private async recordFailure(rows: OutboxRow[], error: unknown): Promise<void> {
+    this.options.metrics?.publishFailed();
+    let lastError = errorText(error);
+    const [row] = rows;
+    if (isTooLarge(error) && rows.length === 1 && row !== undefined) {
+      const bytes = Buffer.byteLength(row.payload);
+      lastError += `; event of ${bytes} bytes exceeds the limit of topic ${row.topic}: raise the topic's max.message.bytes`;
+      this.log.error(
+        { eventId: row.event_id, topic: row.topic, bytes },
+        'event exceeds the topic size limit, outbox paused; raise max.message.bytes of the topic',
+      );
+    }
+    await this.options.db.raw(
+      `UPDATE ${MESSAGING_TABLES.outbox} SET attempts = attempts + 1, last_error = ?
+       WHERE id = ANY(?::bigint[])`,
+      [lastError, rowIds(rows)],
+    );
   }
 
   // Deleting is how a row is marked sent: PostgreSQL removes a row for about a quarter of the cost
@@ -296,6 +333,17 @@ function groupByTopic(
     byTopic.set(row.topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic: topicPrefix + topic, messages }));
+}
+
+/** Kafka error types of a produce request that the broker rejected for its size. */
+const TOO_LARGE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/** Returns true when kafkajs failed a send because a partition's share of it was too large. */
+function isTooLarge(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ('type' in error && TOO_LARGE_ERRORS.has(String(error.type))) return true;
+  // A request that spans several brokers fails with an aggregate of their errors.
+  return 'errors' in error && Array.isArray(error.errors) && error.errors.some(isTooLarge);
 }
 
 function rowIds(rows: OutboxRow[]): string[] {

@@ -15,6 +15,8 @@ const TOPIC_READ_TIMEOUT_MS = 60_000;
 export interface TopicOptions {
   /** Broker addresses ("host:port"). Defaults to `KAFKA_BROKERS` or 127.0.0.1:19092. */
   brokers?: string[];
+  /** Topic settings for a new topic, such as `{ 'max.message.bytes': '20000' }`. */
+  config?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,17 @@ export async function createTopic(
     // loaded machine) fails the call. The check below retries any error instead.
     await admin.createTopics({
       waitForLeaders: false,
-      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
+      topics: [
+        {
+          topic: name,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(options.config ?? {}).map(([key, value]) => ({
+            name: key,
+            value,
+          })),
+        },
+      ],
     });
     await waitFor(() => hasAllLeaders(admin, name, partitions), {
       timeoutMs: TOPIC_METADATA_TIMEOUT_MS,
