@@ -9,6 +9,7 @@ const CONTINUE_EXPECTATION = /(?:^|\W)100-continue(?:$|\W)/i;
  * Rejects a request with more than one Host header with 400 `DUPLICATE_HOST_HEADER`, an HTTP/1.1
  * request without one with 400 `MISSING_HOST_HEADER`, and a request whose Expect header does not
  * request 100-continue with 417 `UNSUPPORTED_EXPECTATION`. All three have the shared error body.
+ * Expect is ignored in HTTP/1.0 requests, which have no such header and no 1xx responses.
  *
  * Node 20 rejects both itself with an empty body. Its Host check must be turned off with the
  * server option `requireHostHeader: false`, which `createHttpApp` passes. A request with another
@@ -41,7 +42,7 @@ export function installHeaderChecks(app: FastifyInstance): void {
       );
     }
 
-    const expectation = request.headers.expect;
+    const expectation = isHttp11(request) ? request.headers.expect : undefined;
     if (expectation !== undefined && !CONTINUE_EXPECTATION.test(expectation)) {
       // Node would keep the connection and wait for the unread body to discard it, so a client
       // that drops the body after the 417 would have its next request read as that body.
@@ -62,7 +63,7 @@ export function installHeaderChecks(app: FastifyInstance): void {
  */
 export async function sendContinue(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const expectation = request.headers.expect;
-  if (expectation === undefined || !hasBody(request)) return;
+  if (expectation === undefined || !isHttp11(request) || !hasBody(request)) return;
   if (CONTINUE_EXPECTATION.test(expectation)) reply.raw.writeContinue();
 }
 

@@ -632,6 +632,20 @@ describe('requests that Node rejects before Fastify', () => {
     expect(JSON.parse(response.body)).toEqual({ received: { name: 'bolt' } });
   });
 
+  // HTTP/1.0 has no Expect header and no 1xx responses, so the server ignores Expect there.
+  it('ignores Expect in HTTP/1.0 requests', async () => {
+    const request =
+      'POST /widgets HTTP/1.0\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 15\r\nExpect: 100-continue\r\n\r\n{"name":"bolt"}';
+    const raw = await sendRaw(port, request);
+
+    expect(raw).not.toContain('100 Continue');
+    expect(parseRawResponse(raw).statusCode).toBe(201);
+
+    const other = 'GET /widgets/w_1 HTTP/1.0\r\nExpect: foo\r\n\r\n';
+    expect(parseRawResponse(await sendRaw(port, other)).statusCode).toBe(200);
+  });
+
   it('sends 100 Continue before it reads the body of a routed request', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       let received = '';
