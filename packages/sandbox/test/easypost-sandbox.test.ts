@@ -683,3 +683,51 @@ describe('easypost sandbox trackers', () => {
     expect(statuses).toEqual(['in_transit', 'out_for_delivery', 'delivered', 'delivered']);
   });
 });
+
+describe('easypost sandbox shipment listing', () => {
+  it('lists the shipments of one reference, bought or not', async () => {
+    const reference = 'US-2019-LIST-1';
+    const shipment = await easypost('POST', '/v2/shipments', {
+      shipment: { reference, to_address: HOUSTON, from_address: WAREHOUSE, parcel: { weight: 24 } },
+    });
+    const rate = shipment.body.rates.find((candidate: any) => candidate.carrier === 'USPS');
+    await easypost('POST', `/v2/shipments/${shipment.body.id}/buy`, { rate: { id: rate.id } });
+    const order = await easypost('POST', '/v2/orders', {
+      order: {
+        reference,
+        to_address: HOUSTON,
+        from_address: WAREHOUSE,
+        shipments: [{ parcel: { weight: 2_400 } }, { parcel: { weight: 480 } }],
+      },
+    });
+    await easypost('POST', '/v2/shipments', {
+      shipment: {
+        reference: 'US-2019-LIST-2',
+        to_address: HOUSTON,
+        from_address: WAREHOUSE,
+        parcel: { weight: 24 },
+      },
+    });
+
+    const listed = await easypost(
+      'GET',
+      `/_sandbox/easypost/shipments?reference=${reference}`,
+      undefined,
+      null,
+    );
+
+    expect(listed.status).toBe(200);
+    const ids = listed.body.shipments.map((entry: any) => entry.id);
+    expect(ids).toEqual([shipment.body.id, ...order.body.shipments.map((entry: any) => entry.id)]);
+    const bought = listed.body.shipments.filter((entry: any) => entry.postage_label !== null);
+    expect(bought.map((entry: any) => entry.id)).toEqual([shipment.body.id]);
+    expect(bought[0].tracking_code).toMatch(/^9400/);
+  });
+
+  it('lists no shipments for an unknown reference', async () => {
+    const listed = await easypost('GET', '/_sandbox/easypost/shipments?reference=none', undefined);
+
+    expect(listed.status).toBe(200);
+    expect(listed.body.shipments).toEqual([]);
+  });
+});

@@ -38,7 +38,7 @@ export function startShippingService(
       registerShippingRoutes(app, db);
       await startEventProcessing(context, {
         group: 'shipping',
-        handlers: shippingHandlers(carrier, warehouseAddress(config)),
+        handlers: shippingHandlers(carrier, warehouseAddress(config), db),
       });
     },
   });

@@ -540,6 +540,134 @@ describe('EasyPostAdapter.buyParcelLabels', () => {
   });
 });
 
+describe('EasyPostAdapter prepared purchases', () => {
+  interface ListedShipment {
+    id: string;
+    tracking_code: string | null;
+    postage_label: object | null;
+  }
+
+  async function shipmentsOf(reference: string): Promise<ListedShipment[]> {
+    const response = await fetch(
+      `${sandbox.url}/_sandbox/easypost/shipments?reference=${reference}`,
+    );
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { shipments: ListedShipment[] }).shipments;
+  }
+
+  function prepare(orderId: string, parcelWeightsOz: number[]) {
+    return adapter().preparePurchase({
+      orderId,
+      toAddress: HOUSTON,
+      fromAddress: WAREHOUSE,
+      parcelWeightsOz,
+      shipMode: 'Standard Class',
+    });
+  }
+
+  it('prepares a shipment without buying it', async () => {
+    const reference = await prepare('order-prepared-shipment', [24]);
+
+    expect(reference.objectType).toBe('Shipment');
+    expect(reference.objectId).toMatch(/^shp_/);
+    const shipments = await shipmentsOf('order-prepared-shipment');
+    expect(shipments.map((shipment) => shipment.id)).toEqual([reference.objectId]);
+    expect(shipments[0]?.postage_label).toBeNull();
+  });
+
+  it('prepares an order for several parcels', async () => {
+    const reference = await prepare('order-prepared-order', [2_400, 480]);
+
+    expect(reference.objectType).toBe('Order');
+    expect(reference.objectId).toMatch(/^order_/);
+    const shipments = await shipmentsOf('order-prepared-order');
+    expect(shipments).toHaveLength(2);
+    expect(shipments.filter((shipment) => shipment.postage_label !== null)).toEqual([]);
+  });
+
+  it('buys a prepared shipment once', async () => {
+    const orderId = 'order-prepared-shipment-twice';
+    const reference = await prepare(orderId, [24]);
+    const request = { orderId, reference, shipMode: 'Standard Class' } as const;
+
+    const first = await adapter().buyPreparedPurchase(request);
+    const second = await adapter().buyPreparedPurchase(request);
+
+    expect(first).toHaveLength(1);
+    expect(first[0]?.shipmentId).toBe(reference.objectId);
+    expect(second).toEqual(first);
+    const shipments = await shipmentsOf(orderId);
+    expect(shipments).toHaveLength(1);
+    expect(shipments[0]?.tracking_code).toBe(first[0]?.trackingCode);
+    expect(logLines.join('\n')).toContain('easypost shipment already bought, returning its label');
+  });
+
+  it('buys a prepared order once', async () => {
+    const orderId = 'order-prepared-order-twice';
+    const reference = await prepare(orderId, [2_400, 480]);
+    const request = { orderId, reference, shipMode: 'Standard Class' } as const;
+
+    const first = await adapter().buyPreparedPurchase(request);
+    const second = await adapter().buyPreparedPurchase(request);
+
+    expect(first).toHaveLength(2);
+    expect(second).toEqual(first);
+    const shipments = await shipmentsOf(orderId);
+    expect(shipments).toHaveLength(2);
+    expect(shipments.map((shipment) => shipment.tracking_code)).toEqual(
+      first.map((label) => label.trackingCode),
+    );
+    expect(logLines.join('\n')).toContain('easypost order already bought, returning its labels');
+  });
+
+  it('raises a final error for an order bought in part', async () => {
+    const orderId = 'order-prepared-partly-bought';
+    const reference = await prepare(orderId, [2_400, 480]);
+    const [firstShipment] = await shipmentsOf(orderId);
+    const rates = await shipmentRates(firstShipment!.id);
+    const bought = await fetch(`${sandbox.url}/v2/shipments/${firstShipment!.id}/buy`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${API_KEY}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ rate: { id: rates[0]!.id } }),
+    });
+    expect(bought.status).toBe(200);
+
+    const error = await rejection(
+      adapter().buyPreparedPurchase({ orderId, reference, shipMode: 'Standard Class' }),
+    );
+
+    expect(error.code).toBe('EASYPOST_ORDER_PARTLY_BOUGHT');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('labels for 1 of its 2 shipments');
+  });
+
+  it('raises a final error for a shipment that does not exist', async () => {
+    const error = await rejection(
+      adapter().buyPreparedPurchase({
+        orderId: 'order-prepared-missing',
+        reference: { objectType: 'Shipment', objectId: 'shp_missing' },
+        shipMode: 'Standard Class',
+      }),
+    );
+
+    expect(error.code).toBe('EASYPOST_REQUEST_REJECTED');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('rejects an unknown object type before calling EasyPost', async () => {
+    const promise = adapter().buyPreparedPurchase({
+      orderId: 'order-prepared-unknown-type',
+      reference: { objectType: 'Pickup', objectId: 'pickup_1' },
+      shipMode: 'Standard Class',
+    });
+
+    await expect(promise).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('EasyPostAdapter faults', () => {
   it('retries a 500 and then succeeds', async () => {
     await sandboxPost('/_sandbox/easypost/faults', { statusCode: 500, count: 1 });

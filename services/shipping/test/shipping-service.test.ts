@@ -3,7 +3,7 @@ import { startSandbox, type RunningSandbox } from '@orderflow/sandbox';
 import { PROVIDER_POLICY_PRESETS, type RunningService } from '@orderflow/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShippingService } from '../src/index.js';
-import { ServiceTestBed } from '@orderflow/test-support';
+import { SERVICE_TEST_WAIT_MS, ServiceTestBed, waitFor } from '@orderflow/test-support';
 
 /** Builds an order shipped to Houston, with one Technology and two Office Supplies items. */
 function usOrder(orderId: string): CheckoutOrder {
@@ -145,6 +145,83 @@ describe('shipping service', () => {
         : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     });
     return response.status;
+  }
+
+  interface SandboxShipment {
+    id: string;
+    tracking_code: string | null;
+    postage_label: object | null;
+  }
+
+  /** Returns every EasyPost shipment that the sandbox created for the order, bought or not. */
+  async function sandboxShipments(orderId: string): Promise<SandboxShipment[]> {
+    const response = await fetch(`${sandbox.url}/_sandbox/easypost/shipments?reference=${orderId}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { shipments: SandboxShipment[] }).shipments;
+  }
+
+  /** Returns how often the consumer retried a `payment.captured` event, from `/metrics`. */
+  async function retriedCaptures(): Promise<number> {
+    const response = await fetch(`${service.url}/metrics`);
+    const line = (await response.text())
+      .split('\n')
+      .find(
+        (candidate) =>
+          candidate.startsWith('orderflow_consumer_events_total{') &&
+          candidate.includes('type="payment.captured"') &&
+          candidate.includes('outcome="retried"'),
+      );
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  }
+
+  /**
+   * Makes the first commit that marks the order's shipment `label_purchased` fail. A deferred
+   * constraint trigger raises at COMMIT, after the labels were bought and the event was written
+   * to the outbox. Returns a function that reads how many such commits were tried, which a
+   * sequence counts because `nextval` survives the rollback.
+   */
+  async function failFirstLabelCommit(orderId: string): Promise<() => Promise<number>> {
+    if (!/^[A-Z0-9-]+$/.test(orderId))
+      throw new Error(
+        `order id ${orderId} must contain only A-Z, 0-9 and "-", because it is written into SQL`,
+      );
+    const suffix = orderId.toLowerCase().replaceAll('-', '_');
+    const sequence = `label_commits_${suffix}`;
+    await bed.db.raw(`
+      CREATE OR REPLACE FUNCTION fail_first_label_commit() RETURNS trigger
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval(TG_ARGV[0]::regclass) = 1 THEN
+          RAISE EXCEPTION 'test trigger: the first label commit of order % fails', NEW.order_id;
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await bed.db.raw(`CREATE SEQUENCE ${sequence}`);
+    await bed.db.raw(`
+      CREATE CONSTRAINT TRIGGER fail_label_commit_${suffix}
+      AFTER UPDATE ON shipments DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+      WHEN (NEW.order_id = '${orderId}' AND NEW.status = 'label_purchased')
+      EXECUTE FUNCTION fail_first_label_commit('${sequence}')`);
+    return async () => {
+      const result = (await bed.db.raw(`SELECT last_value FROM ${sequence}`)) as {
+        rows: { last_value: string }[];
+      };
+      return Number(result.rows[0]?.last_value);
+    };
+  }
+
+  /** Runs `work` while every carrier that `carriers` names fails its label purchases with 503. */
+  async function duringOutage(carriers: string[], work: () => Promise<void>): Promise<void> {
+    try {
+      for (const carrier of carriers) {
+        expect(
+          await sandboxRequest('POST', '/_sandbox/easypost/carrier-outages', { carrier }),
+        ).toBe(201);
+      }
+      await work();
+    } finally {
+      await sandboxRequest('DELETE', '/_sandbox/easypost/carrier-outages');
+    }
   }
 
   async function shipmentView(orderId: string): Promise<Record<string, unknown>> {
@@ -309,5 +386,108 @@ describe('shipping service', () => {
     } finally {
       await sandboxRequest('DELETE', '/_sandbox/easypost/carrier-outages');
     }
+  });
+
+  it('buys one label when the label commit fails', async () => {
+    const orderId = 'SH-COMMIT-1';
+    await bed.publish(orderCreated(usOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    const labelCommits = await failFirstLabelCommit(orderId);
+    const retriedBefore = await retriedCaptures();
+
+    await bed.publish(paymentCaptured(orderId));
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    expect(await labelCommits()).toBe(2);
+    expect(await retriedCaptures()).toBe(retriedBefore + 1);
+    expect(await bed.emittedCount('shipment.label_created', orderId)).toBe(1);
+    const shipments = await sandboxShipments(orderId);
+    expect(shipments).toHaveLength(1);
+    expect(shipments[0]?.postage_label).not.toBeNull();
+    expect(event.data.shipmentId).toBe(shipments[0]?.id);
+    expect(event.data.trackingCode).toBe(shipments[0]?.tracking_code);
+    const view = await shipmentView(orderId);
+    expect(view.label).toMatchObject({ trackingCode: shipments[0]?.tracking_code });
+  });
+
+  it('buys one label per parcel when the label commit fails', async () => {
+    const orderId = 'SH-COMMIT-HEAVY-1';
+    await bed.publish(orderCreated(heavyOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    const labelCommits = await failFirstLabelCommit(orderId);
+    const retriedBefore = await retriedCaptures();
+
+    await bed.publish(paymentCaptured(orderId));
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    expect(await labelCommits()).toBe(2);
+    expect(await retriedCaptures()).toBe(retriedBefore + 1);
+    expect(await bed.emittedCount('shipment.label_created', orderId)).toBe(1);
+    const shipments = await sandboxShipments(orderId);
+    expect(shipments).toHaveLength(HEAVY_PARCEL_WEIGHTS_OZ.length);
+    for (const shipment of shipments) expect(shipment.postage_label).not.toBeNull();
+    const parcels = event.data.parcels ?? [];
+    expect(parcels.map((parcel) => parcel.shipmentId)).toEqual(
+      shipments.map((shipment) => shipment.id),
+    );
+    expect(parcels.map((parcel) => parcel.trackingCode)).toEqual(
+      shipments.map((shipment) => shipment.tracking_code),
+    );
+    expect(event.data.trackingCode).toBe(shipments[0]?.tracking_code);
+  });
+
+  it('buys the stored shipment after a failed purchase', async () => {
+    const orderId = 'SH-RESUME-1';
+    await bed.publish(orderCreated(usOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    const retriedBefore = await retriedCaptures();
+
+    // Every carrier fails until the consumer has retried the capture once, so the first attempt
+    // stores the shipment and fails to buy it.
+    await duringOutage(['USPS', 'UPS', 'FedEx'], async () => {
+      await bed.publish(paymentCaptured(orderId));
+      await waitFor(async () => (await retriedCaptures()) > retriedBefore, {
+        timeoutMs: SERVICE_TEST_WAIT_MS,
+        description: `a retry of the capture of ${orderId}`,
+      });
+    });
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    const stored = await bed.db('label_purchases').where({ order_id: orderId }).first();
+    expect(stored?.object_type).toBe('Shipment');
+    expect(event.data.shipmentId).toBe(stored?.object_id);
+    const shipments = await sandboxShipments(orderId);
+    expect(shipments.map((shipment) => shipment.id)).toEqual([stored?.object_id]);
+    expect(shipments[0]?.tracking_code).toBe(event.data.trackingCode);
+  });
+
+  it('buys the stored order after a failed purchase', async () => {
+    const orderId = 'SH-RESUME-HEAVY-1';
+    await bed.publish(orderCreated(heavyOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    const retriedBefore = await retriedCaptures();
+
+    // The sandbox rates orders with UPS and FedEx only, so both fail until the capture was retried.
+    await duringOutage(['UPS', 'FedEx'], async () => {
+      await bed.publish(paymentCaptured(orderId));
+      await waitFor(async () => (await retriedCaptures()) > retriedBefore, {
+        timeoutMs: SERVICE_TEST_WAIT_MS,
+        description: `a retry of the capture of ${orderId}`,
+      });
+    });
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    const stored = await bed.db('label_purchases').where({ order_id: orderId }).first();
+    expect(stored?.object_type).toBe('Order');
+    expect(stored?.object_id).toMatch(/^order_/);
+    const shipments = await sandboxShipments(orderId);
+    expect(shipments).toHaveLength(HEAVY_PARCEL_WEIGHTS_OZ.length);
+    const parcels = event.data.parcels ?? [];
+    expect(parcels.map((parcel) => parcel.shipmentId)).toEqual(
+      shipments.map((shipment) => shipment.id),
+    );
+    expect(parcels.map((parcel) => parcel.trackingCode)).toEqual(
+      shipments.map((shipment) => shipment.tracking_code),
+    );
   });
 });

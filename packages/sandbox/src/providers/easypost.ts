@@ -8,7 +8,9 @@
  * purchases fail, `lost-purchase-responses` makes shipment and order purchases succeed but
  * respond 504,
  * `trackers/:id/advance` moves a parcel one step towards delivery, and `labels/:file` serves
- * label images. `faults` queues failures before a request is handled (see fault-injection.ts).
+ * label images. `GET shipments?reference=` lists the shipments created, those of orders
+ * included, so that tests can count the labels bought for one reference. `faults` queues
+ * failures before a request is handled (see fault-injection.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createAddress, isRequested } from './easypost/addresses.js';
@@ -195,6 +197,19 @@ function registerSandboxRoutes(scope: FastifyInstance, state: EasyPostState): vo
     return reply.code(201).send({ count });
   });
 
+  scope.get<{ Querystring: { reference?: string } }>(
+    '/_sandbox/easypost/shipments',
+    async (request) => {
+      const all = [...state.shipments.values()];
+      const { reference } = request.query;
+      return {
+        shipments:
+          reference === undefined
+            ? all
+            : all.filter((shipment) => shipment.reference === reference),
+      };
+    },
+  );
   scope.get('/_sandbox/easypost/trackers/:id', async (request: IdRequest) =>
     getTracker(state, request.params.id),
   );

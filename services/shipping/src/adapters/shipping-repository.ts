@@ -1,7 +1,7 @@
 import type { PostalAddress } from '@orderflow/contracts';
 import type { Knex } from 'knex';
 import type { ShipmentState } from '../domain/shipment-state.js';
-import type { PurchasedLabel, ShipMode } from '../domain/shipping-ports.js';
+import type { PurchaseReference, PurchasedLabel, ShipMode } from '../domain/shipping-ports.js';
 
 export interface ShipmentRow {
   order_id: string;
@@ -37,6 +37,14 @@ export interface ShipmentParcelRow {
   rate_minor: string | null;
   label_url: string | null;
   label_purchased_at: Date | null;
+}
+
+/** A row of `label_purchases`: the carrier object that the order's labels are bought from. */
+export interface LabelPurchaseRow {
+  order_id: string;
+  object_type: string;
+  object_id: string;
+  created_at: Date;
 }
 
 /** A parcel with its bought label. */
@@ -158,4 +166,40 @@ export async function saveLabels(
     )
     .onConflict(['order_id', 'parcel_number'])
     .merge();
+}
+
+/** Returns the carrier object stored for the order's labels, if any. */
+export async function findLabelPurchase(
+  db: Knex | Knex.Transaction,
+  orderId: string,
+): Promise<PurchaseReference | undefined> {
+  const row = (await db('label_purchases').where({ order_id: orderId }).first()) as
+    LabelPurchaseRow | undefined;
+  return row ? { objectType: row.object_type, objectId: row.object_id } : undefined;
+}
+
+/**
+ * Stores the carrier object that the order's labels will be bought from, unless the order has
+ * one already, and returns the stored object. Pass the service's `db`, not a handler's
+ * transaction, so that the single statement commits before the caller buys the labels.
+ */
+export async function recordLabelPurchase(
+  db: Knex,
+  orderId: string,
+  reference: PurchaseReference,
+): Promise<PurchaseReference> {
+  const inserted = (await db('label_purchases')
+    .insert({
+      order_id: orderId,
+      object_type: reference.objectType,
+      object_id: reference.objectId,
+    })
+    .onConflict('order_id')
+    .ignore()
+    .returning('order_id')) as { order_id: string }[];
+  if (inserted.length > 0) return reference;
+
+  const stored = await findLabelPurchase(db, orderId);
+  if (!stored) throw new Error(`label purchase of order ${orderId} was neither stored nor found`);
+  return stored;
 }

@@ -1,10 +1,23 @@
 import { isCurrencyCode, type CurrencyCode, type EventData } from '@orderflow/contracts';
 import type { HandlerContext } from '@orderflow/messaging';
 import { AppError } from '@orderflow/service-kit';
-import { findParcels, lockShipment, saveLabels } from '../adapters/shipping-repository.js';
+import type { Knex } from 'knex';
+import {
+  findLabelPurchase,
+  findParcels,
+  lockShipment,
+  recordLabelPurchase,
+  saveLabels,
+} from '../adapters/shipping-repository.js';
 import { nextLabelStep } from '../domain/shipment-state.js';
 import { addressNotVerified } from '../domain/shipping-errors.js';
-import type { Carrier, CarrierAddress, PurchasedLabel } from '../domain/shipping-ports.js';
+import type {
+  Carrier,
+  CarrierAddress,
+  ParcelLabelsRequest,
+  PurchaseReference,
+  PurchasedLabel,
+} from '../domain/shipping-ports.js';
 
 /**
  * Buys one label per parcel for a paid order from the warehouse address and emits one
@@ -13,13 +26,16 @@ import type { Carrier, CarrierAddress, PurchasedLabel } from '../domain/shipping
  * of labels however often its capture is delivered. A capture that arrives before the order's
  * `order.created` was handled is deferred until it is.
  *
- * NOTE: the labels are bought inside the handler's transaction. If the commit fails after the
- * purchase, the retry buys the labels again and the first set must be refunded with the carrier.
+ * The handler's transaction can still roll back after the purchase, and the capture is then
+ * retried. So the carrier object to buy is stored through `db` and committed before the
+ * purchase. A retry finds it and buys it, or takes its labels when it was bought already,
+ * instead of buying a second set.
  */
 export async function buyLabel(
   payment: EventData<'payment.captured'>,
   carrier: Carrier,
   warehouse: CarrierAddress,
+  db: Knex,
   ctx: HandlerContext,
 ): Promise<void> {
   const { orderId } = payment;
@@ -37,11 +53,16 @@ export async function buyLabel(
   if (step.kind === 'address_rejected') throw addressNotVerified(orderId);
 
   const parcelWeightsOz = await plannedParcelWeights(ctx, orderId, shipment.parcel_weight_oz);
-  const labels = await carrier.buyParcelLabels({
+  const reference = await labelPurchase(carrier, db, ctx, {
     orderId,
     toAddressId: shipment.address_id!,
     fromAddress: warehouse,
     parcelWeightsOz,
+    shipMode: shipment.ship_mode,
+  });
+  const labels = await carrier.buyPreparedPurchase({
+    orderId,
+    reference,
     shipMode: shipment.ship_mode,
   });
   const first = labels[0];
@@ -94,6 +115,35 @@ export async function buyLabel(
 }
 
 /**
+ * Returns the carrier object to buy the order's labels from. An object stored by an earlier
+ * attempt is reused. Otherwise a new one is prepared and stored through `db`, which commits at
+ * once, so it outlives a rollback of the handler's transaction. The write takes a second pool
+ * connection while the handler's transaction keeps its own.
+ */
+async function labelPurchase(
+  carrier: Carrier,
+  db: Knex,
+  ctx: HandlerContext,
+  request: ParcelLabelsRequest,
+): Promise<PurchaseReference> {
+  const stored = await findLabelPurchase(ctx.trx, request.orderId);
+  if (stored) {
+    ctx.log.info(
+      { objectType: stored.objectType, objectId: stored.objectId },
+      'label purchase found from an earlier attempt, resuming it',
+    );
+    return stored;
+  }
+  const prepared = await carrier.preparePurchase(request);
+  const recorded = await recordLabelPurchase(db, request.orderId, prepared);
+  ctx.log.info(
+    { objectType: recorded.objectType, objectId: recorded.objectId },
+    'label purchase stored',
+  );
+  return recorded;
+}
+
+/**
  * Returns the parcel weights planned when the address was verified. The parcels migration gives
  * every older shipment a parcel row, so the fallback to one parcel of the stored weight is only
  * a safeguard.
@@ -116,7 +166,7 @@ function checkedCurrency(labels: readonly PurchasedLabel[]): CurrencyCode {
   if (currencies.length === 1 && currency !== undefined && isCurrencyCode(currency)) {
     return currency;
   }
-  // The labels are already bought, so the operator must refund them, because a retry would buy more.
+  // The labels are already bought and a retry would fail the same way, so the operator must refund them.
   const shipmentIds = labels.map((label) => label.shipmentId).join(', ');
   throw new AppError(
     'LABEL_CURRENCY_UNSUPPORTED',

@@ -23,14 +23,6 @@ export type AddressVerification =
       reason: string;
     };
 
-export interface LabelRequest {
-  orderId: string;
-  toAddressId: string;
-  fromAddress: CarrierAddress;
-  weightOz: number;
-  shipMode: ShipMode;
-}
-
 /** Labels for all parcels of one order, bought with one carrier and service. */
 export interface ParcelLabelsRequest {
   orderId: string;
@@ -52,10 +44,36 @@ export interface PurchasedLabel {
   labelUrl: string;
 }
 
-/** The carrier as the shipping service uses it; faults are thrown as ProviderError. */
+/**
+ * A carrier object created for an order's labels, such as a shipment, bought or not. The
+ * service stores it before the purchase, so that a retry buys or reads this object instead of
+ * creating another. Only the carrier adapter interprets the fields.
+ */
+export interface PurchaseReference {
+  /** Carrier's type of the object, such as `Shipment`. */
+  objectType: string;
+  /** Carrier's id of the object. */
+  objectId: string;
+}
+
+/** The purchase of the labels of a carrier object from `Carrier.preparePurchase`. */
+export interface PreparedPurchaseRequest {
+  orderId: string;
+  reference: PurchaseReference;
+  shipMode: ShipMode;
+}
+
+/**
+ * The carrier as the shipping service uses it. Faults are thrown as ProviderError. Labels are
+ * bought in two steps, so that the service can store the carrier object between them.
+ */
 export interface Carrier {
   verifyAddress(address: CarrierAddress): Promise<AddressVerification>;
-  buyLabel(request: LabelRequest): Promise<PurchasedLabel>;
-  /** Buys one label per parcel and returns them in the order of `parcelWeightsOz`. */
-  buyParcelLabels(request: ParcelLabelsRequest): Promise<PurchasedLabel[]>;
+  /** Creates and rates the carrier object for one label per parcel, without buying it. */
+  preparePurchase(request: ParcelLabelsRequest): Promise<PurchaseReference>;
+  /**
+   * Buys the labels of a prepared object and returns them in the order of its parcels. An object
+   * that was bought already returns its labels, and nothing is bought again.
+   */
+  buyPreparedPurchase(request: PreparedPurchaseRequest): Promise<PurchasedLabel[]>;
 }

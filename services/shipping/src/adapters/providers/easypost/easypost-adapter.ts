@@ -80,9 +80,31 @@ export interface PurchasedLabel {
   labelUrl: string;
 }
 
+/**
+ * An EasyPost shipment or order created for an order's labels, bought or not. `preparePurchase`
+ * returns it, and `buyPreparedPurchase` buys it or returns its labels.
+ */
+export interface PurchaseReference {
+  /** EasyPost's `object` field of the object: `Shipment` for one parcel, `Order` for several. */
+  objectType: string;
+  /** EasyPost id of the shipment or order. */
+  objectId: string;
+}
+
+export interface PreparedPurchaseRequest {
+  orderId: string;
+  reference: PurchaseReference;
+  shipMode: ShipMode;
+}
+
+const SHIPMENT_OBJECT = 'Shipment';
+const ORDER_OBJECT = 'Order';
+
 /** The fields of an EasyPost shipment that the adapter reads. */
 interface BoughtShipment {
   id: string;
+  rates?: CarrierRate[] | null;
+  parcel?: { weight?: number | null } | null;
   tracking_code?: string | null;
   selected_rate?: CarrierRate | null;
   postage_label?: { label_url?: string | null } | null;
@@ -122,15 +144,21 @@ function assertParcelWeight(weightOz: number, path: string): void {
 }
 
 function noRates(orderId: string, rated: string, weightsOz: readonly number[]): ProviderError {
+  const weights = weightsOz.length > 0 ? ` (${weightsOz.join(' + ')} oz)` : '';
   return new ProviderError(
     'easypost',
     'EASYPOST_NO_RATES',
-    `No carrier rated ${rated} of order ${orderId} (${weightsOz.join(' + ')} oz)`,
+    `No carrier rated ${rated} of order ${orderId}${weights}`,
     {
       retryable: false,
       customerMessage: 'No carrier can ship this order to the address given. Please contact us.',
     },
   );
+}
+
+/** Returns the parcel weights of the shipments that EasyPost returned with one. */
+function parcelWeights(shipments: readonly BoughtShipment[]): number[] {
+  return shipments.flatMap((shipment) => shipment.parcel?.weight ?? []);
 }
 
 function toPurchasedLabel(shipment: BoughtShipment): PurchasedLabel {
@@ -163,9 +191,10 @@ function toPurchasedLabel(shipment: BoughtShipment): PurchasedLabel {
  * resilience policy. An undeliverable address is a typed result; faults are thrown as
  * `ProviderError`, which is retryable for timeouts, connection failures, 408, 429 and 5xx.
  *
- * EasyPost has no idempotency keys. A retried shipment or order creation leaves an unbought
- * shipment or order, which costs nothing, and a retried purchase of a shipment or order that was
- * bought returns its labels.
+ * EasyPost has no idempotency keys, so labels are bought in two steps and the caller can store
+ * the shipment or order between them. `preparePurchase` creates it, which costs nothing, and
+ * `buyPreparedPurchase` buys it, or returns its labels when it was bought already. A retried
+ * creation leaves an unbought shipment or order behind, which also costs nothing.
  */
 export class EasyPostAdapter {
   private readonly client: EasyPostClient;
@@ -204,65 +233,154 @@ export class EasyPostAdapter {
    */
   async buyLabel(request: LabelRequest): Promise<PurchasedLabel> {
     assertParcelWeight(request.weightOz, 'weightOz');
-    const shipment = await this.call('create shipment', () =>
-      this.client.Shipment.create({
-        to_address:
-          request.toAddress !== undefined
-            ? toEasyPostAddress(request.toAddress)
-            : { id: request.toAddressId },
-        from_address: toEasyPostAddress(request.fromAddress),
-        parcel: { weight: request.weightOz },
-        reference: request.orderId,
-      }),
-    );
-
-    const rates = (shipment.rates ?? []) as CarrierRate[];
-    if (rates.length === 0) {
-      throw noRates(request.orderId, `shipment ${shipment.id}`, [request.weightOz]);
-    }
-    const candidates = this.rateCandidates(request.orderId, shipment.id, rates, request.shipMode);
-    const [label] = await this.buyFirstAvailable(request.orderId, shipment.id, candidates, (rate) =>
-      this.buyRate(shipment.id, rate).then((bought) => [bought]),
-    );
+    const { weightOz, ...single } = request;
+    const [label] = await this.buyParcelLabels({ ...single, parcelWeightsOz: [weightOz] });
     return label!;
   }
 
   /**
-   * Buys one label per parcel and returns them in the order of `parcelWeightsOz`. One parcel is
-   * bought as a single shipment, like `buyLabel`. Several parcels become an EasyPost Order, so
-   * that every parcel ships with the same carrier and service, which the ship mode chooses as in
-   * `buyLabel`. EasyPost rates orders only with some carriers, UPS and FedEx among them but not
-   * USPS. An order purchase buys every label or none, and the next carrier is tried as in
-   * `buyLabel`.
+   * Buys one label per parcel and returns them in the order of `parcelWeightsOz`. It prepares the
+   * purchase and buys it at once. A caller that must not buy twice when it fails after the
+   * purchase stores the reference from `preparePurchase` and calls `buyPreparedPurchase` instead.
    */
   async buyParcelLabels(request: ParcelLabelsRequest): Promise<PurchasedLabel[]> {
+    const reference = await this.preparePurchase(request);
+    return this.buyPreparedPurchase({
+      orderId: request.orderId,
+      reference,
+      shipMode: request.shipMode,
+    });
+  }
+
+  /**
+   * Creates and rates the EasyPost object for one label per parcel, without buying it. One parcel
+   * becomes a shipment. Several parcels become an EasyPost Order, so that every parcel ships with
+   * the same carrier and service. EasyPost rates orders only with some carriers, UPS and FedEx
+   * among them but not USPS. An object without rates is a final `EASYPOST_NO_RATES` error.
+   */
+  async preparePurchase(request: ParcelLabelsRequest): Promise<PurchaseReference> {
     const weights = request.parcelWeightsOz;
     if (weights.length === 0) {
       throw new ValidationError([{ path: 'parcelWeightsOz', message: 'must not be empty' }]);
     }
     weights.forEach((weightOz, index) => assertParcelWeight(weightOz, `parcelWeightsOz.${index}`));
+    const toAddress =
+      request.toAddress !== undefined
+        ? toEasyPostAddress(request.toAddress)
+        : { id: request.toAddressId };
+    const fromAddress = toEasyPostAddress(request.fromAddress);
+
     if (weights.length === 1) {
-      const { parcelWeightsOz: _weights, ...single } = request;
-      return [await this.buyLabel({ ...single, weightOz: weights[0]! })];
+      const shipment = (await this.call('create shipment', () =>
+        this.client.Shipment.create({
+          to_address: toAddress,
+          from_address: fromAddress,
+          parcel: { weight: weights[0] },
+          reference: request.orderId,
+        }),
+      )) as BoughtShipment;
+      if ((shipment.rates ?? []).length === 0) {
+        throw noRates(request.orderId, `shipment ${shipment.id}`, weights);
+      }
+      return { objectType: SHIPMENT_OBJECT, objectId: shipment.id };
     }
 
     const order = (await this.call('create order', () =>
       this.client.Order.create({
-        to_address:
-          request.toAddress !== undefined
-            ? toEasyPostAddress(request.toAddress)
-            : { id: request.toAddressId },
-        from_address: toEasyPostAddress(request.fromAddress),
+        to_address: toAddress,
+        from_address: fromAddress,
         shipments: weights.map((weight) => ({ parcel: { weight } })),
         reference: request.orderId,
       }),
     )) as unknown as RatedOrder;
+    if ((order.rates ?? []).length === 0) {
+      throw noRates(request.orderId, `EasyPost order ${order.id}`, weights);
+    }
+    return { objectType: ORDER_OBJECT, objectId: order.id };
+  }
+
+  /**
+   * Buys the labels of a shipment or order from `preparePurchase` with the best rate for the ship
+   * mode, and returns them in the order of its parcels. The object is read back first, so one
+   * that was bought already returns its labels and nothing is bought again. When a purchase fails
+   * with a retryable error after the policy's retries, the next carrier's best rate is bought
+   * instead. An order purchase buys every label or none.
+   */
+  async buyPreparedPurchase(request: PreparedPurchaseRequest): Promise<PurchasedLabel[]> {
+    const { objectType, objectId } = request.reference;
+    if (objectType === SHIPMENT_OBJECT) {
+      return this.buyPreparedShipment(request.orderId, objectId, request.shipMode);
+    }
+    if (objectType === ORDER_OBJECT) {
+      return this.buyPreparedOrder(request.orderId, objectId, request.shipMode);
+    }
+    throw new ValidationError([
+      {
+        path: 'reference.objectType',
+        message: `must be ${SHIPMENT_OBJECT} or ${ORDER_OBJECT}, got ${objectType}`,
+      },
+    ]);
+  }
+
+  private async buyPreparedShipment(
+    orderId: string,
+    shipmentId: string,
+    shipMode: ShipMode,
+  ): Promise<PurchasedLabel[]> {
+    const shipment = (await this.call('retrieve shipment', () =>
+      this.client.Shipment.retrieve(shipmentId),
+    )) as BoughtShipment;
+    if (shipment.postage_label) {
+      this.log.info(
+        { orderId, purchaseId: shipmentId },
+        'easypost shipment already bought, returning its label',
+      );
+      return [toPurchasedLabel(shipment)];
+    }
+
+    const rates = shipment.rates ?? [];
+    if (rates.length === 0) {
+      throw noRates(orderId, `shipment ${shipmentId}`, parcelWeights([shipment]));
+    }
+    const candidates = this.rateCandidates(orderId, shipmentId, rates, shipMode);
+    return this.buyFirstAvailable(orderId, shipmentId, candidates, (rate) =>
+      this.buyRate(shipmentId, rate).then((bought) => [bought]),
+    );
+  }
+
+  private async buyPreparedOrder(
+    orderId: string,
+    easyPostOrderId: string,
+    shipMode: ShipMode,
+  ): Promise<PurchasedLabel[]> {
+    const order = (await this.call('retrieve order', () =>
+      this.client.Order.retrieve(easyPostOrderId),
+    )) as unknown as RatedOrder;
+    const bought = order.shipments.filter((shipment) => shipment.postage_label);
+    if (bought.length > 0 && bought.length === order.shipments.length) {
+      this.log.info(
+        { orderId, purchaseId: easyPostOrderId },
+        'easypost order already bought, returning its labels',
+      );
+      return order.shipments.map(toPurchasedLabel);
+    }
+    if (bought.length > 0) {
+      // An order purchase buys every label or none, so this order was changed outside the service.
+      throw new ProviderError(
+        'easypost',
+        'EASYPOST_ORDER_PARTLY_BOUGHT',
+        `EasyPost order ${easyPostOrderId} of order ${orderId} has labels for ${bought.length} of its ${order.shipments.length} shipments; buy or refund the others in EasyPost`,
+        { retryable: false },
+      );
+    }
 
     const rates = order.rates ?? [];
-    if (rates.length === 0) throw noRates(request.orderId, `EasyPost order ${order.id}`, weights);
-    const candidates = this.rateCandidates(request.orderId, order.id, rates, request.shipMode);
-    return this.buyFirstAvailable(request.orderId, order.id, candidates, (rate) =>
-      this.buyOrderRate(order.id, rate),
+    if (rates.length === 0) {
+      throw noRates(orderId, `EasyPost order ${easyPostOrderId}`, parcelWeights(order.shipments));
+    }
+    const candidates = this.rateCandidates(orderId, easyPostOrderId, rates, shipMode);
+    return this.buyFirstAvailable(orderId, easyPostOrderId, candidates, (rate) =>
+      this.buyOrderRate(easyPostOrderId, rate),
     );
   }
 
