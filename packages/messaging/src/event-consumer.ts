@@ -20,12 +20,19 @@ export const CONSUMER_RETRY_DEFAULTS = {
   maxAttempts: 5,
   initialDelayMs: 200,
   maxDelayMs: 5_000,
+  maxUnavailableMs: 5 * 60_000,
 } as const;
 
 export interface RetrySettings {
+  /** Attempts at a message whose failures are not outages of a dependency. */
   maxAttempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Time for which a message is retried while `isUnavailable` reports its failures as outages.
+   * These failures do not count toward `maxAttempts`. The partition waits meanwhile.
+   */
+  maxUnavailableMs: number;
 }
 
 /** Context passed to a handler with the event: its transaction and a way to emit events in it. */
@@ -108,6 +115,19 @@ export interface EventConsumerOptions {
   onDeadLetter?: (notice: DeadLetterNotice) => Promise<void>;
   /** Receives the outcome and duration of every attempt at a message. */
   metrics?: ConsumerMetrics;
+  /**
+   * Returns true for an error that means a dependency is down, not that the message is at fault,
+   * so the message waits for the dependency instead of going to the dead-letter topic. Defaults to
+   * `isDatabaseUnavailable`.
+   */
+  isUnavailable?: (error: unknown) => boolean;
+}
+
+/** Heartbeat and liveness of the batch that a message came in. */
+interface BatchControl {
+  heartbeat(): Promise<void>;
+  /** False once the consumer stops or the partition was assigned elsewhere. */
+  isActive(): boolean;
 }
 
 interface DeferredRow {
@@ -138,9 +158,11 @@ export class EventConsumer {
   private deadLetterProducer: Producer | undefined;
   private stopping = false;
   private readonly prefix: string;
+  private readonly isUnavailable: (error: unknown) => boolean;
 
   constructor(options: EventConsumerOptions) {
     this.options = options;
+    this.isUnavailable = options.isUnavailable ?? isDatabaseUnavailable;
     this.retry = { ...CONSUMER_RETRY_DEFAULTS, ...options.retry };
     this.prefix = options.topicPrefix ?? '';
     this.log = options.logger.child({ component: 'event-consumer', group: options.group });
@@ -185,11 +207,15 @@ export class EventConsumer {
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const control: BatchControl = {
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => !this.stopping && payload.isRunning() && !payload.isStale(),
+    };
     let lastHandled: string | undefined;
     try {
       for (const message of batch.messages) {
-        if (this.stopping || !payload.isRunning() || payload.isStale()) break;
-        await this.handleMessage(batch.topic, batch.partition, message);
+        if (!control.isActive()) break;
+        await this.handleMessage(batch.topic, batch.partition, message, control);
         payload.resolveOffset(message.offset);
         lastHandled = message.offset;
         await payload.heartbeat();
@@ -212,6 +238,7 @@ export class EventConsumer {
     topic: string,
     partition: number,
     message: KafkaMessage,
+    control: BatchControl,
   ): Promise<void> {
     const parent = extractTraceContext(message.headers);
     const span = tracer.startSpan(
@@ -232,7 +259,7 @@ export class EventConsumer {
     );
     try {
       await context.with(trace.setSpan(parent, span), () =>
-        this.handleWithRetries(topic, partition, message),
+        this.handleWithRetries(topic, partition, message, control),
       );
     } catch (error) {
       span.recordException(error as Error);
@@ -247,14 +274,27 @@ export class EventConsumer {
     topic: string,
     partition: number,
     message: KafkaMessage,
+    control: BatchControl,
   ): Promise<void> {
+    let failures = 0;
+    let outageStartedAt: number | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const startedAt = performance.now();
       let outcome: ConsumerOutcome;
       try {
         outcome = await this.handleOnce(topic, partition, message, attempt);
       } catch (error) {
-        const final = !isRetryable(error) || attempt >= this.retry.maxAttempts;
+        const unavailable = isRetryable(error) && this.isUnavailable(error);
+        if (unavailable) {
+          outageStartedAt ??= Date.now();
+        } else {
+          failures += 1;
+          outageStartedAt = undefined;
+        }
+        const outageMs = outageStartedAt === undefined ? 0 : Date.now() - outageStartedAt;
+        const final = unavailable
+          ? outageMs >= this.retry.maxUnavailableMs
+          : !isRetryable(error) || failures >= this.retry.maxAttempts;
         const fields = { err: error, topic, partition, offset: message.offset, attempt };
         if (final) {
           this.log.warn(fields, 'message dead-lettered');
@@ -265,10 +305,14 @@ export class EventConsumer {
         this.recordAttempt(topic, 'retried', startedAt);
         const delayMs = Math.min(
           this.retry.maxDelayMs,
-          this.retry.initialDelayMs * 2 ** (attempt - 1),
+          this.retry.initialDelayMs * 2 ** Math.min(attempt - 1, 30),
         );
-        this.log.warn({ ...fields, delayMs }, 'message handling failed, retrying');
-        await this.pause(delayMs);
+        if (unavailable) {
+          this.log.warn({ ...fields, delayMs, outageMs }, 'dependency unavailable, message waits');
+        } else {
+          this.log.warn({ ...fields, delayMs }, 'message handling failed, retrying');
+        }
+        await this.pause(delayMs, control);
         continue;
       }
       this.recordAttempt(topic, outcome, startedAt);
@@ -425,10 +469,16 @@ export class EventConsumer {
     }
   }
 
-  private async pause(ms: number): Promise<void> {
+  /**
+   * Waits `ms` before the next attempt. It sends the group heartbeats meanwhile, so a long wait
+   * does not cost the partition, and it gives up when the consumer stops or the partition moves.
+   */
+  private async pause(ms: number, control: BatchControl): Promise<void> {
     const step = 50;
     for (let waited = 0; waited < ms; waited += step) {
-      if (this.stopping) throw new StopRequested();
+      if (!control.isActive()) throw new StopRequested();
+      // kafkajs sends a heartbeat only when its interval has passed, so this is cheap.
+      await control.heartbeat();
       await new Promise((resolve) => setTimeout(resolve, Math.min(step, ms - waited)));
     }
   }
@@ -443,4 +493,57 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof ContractViolationError) return false;
   if (error && typeof error === 'object' && 'retryable' in error) return Boolean(error.retryable);
   return true;
+}
+
+/** Node's codes for a connection that could not be made or was lost. */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATE codes of a server that is unreachable or not serving: class 08 (connection
+ * exception), 53 (insufficient resources, such as too many connections) and 57P01 to 57P03
+ * (shutdown, crash, starting up).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08|53)...$|^57P0[123]$/;
+
+/** Messages of node-postgres errors that have no code. */
+const LOST_CONNECTION_MESSAGE =
+  /^Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/;
+
+/**
+ * Returns true when an error, or an error it wraps, shows that PostgreSQL could not be reached.
+ * That is a refused or lost connection, a server that is shutting down or starting, or a knex
+ * pool that found no free connection in time.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const pending: unknown[] = [error];
+  for (let checked = 0; pending.length > 0 && checked < 10; checked += 1) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    const { code, name, message, cause, errors } = item as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (
+      typeof code === 'string' &&
+      (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))
+    ) {
+      return true;
+    }
+    if (name === 'KnexTimeoutError') return true;
+    if (typeof message === 'string' && LOST_CONNECTION_MESSAGE.test(message)) return true;
+    if (cause !== undefined) pending.push(cause);
+    if (Array.isArray(errors)) pending.push(...errors);
+  }
+  return false;
 }

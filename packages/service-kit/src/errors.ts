@@ -109,6 +109,14 @@ export function describeIssues(issues: FieldIssue[]): string {
   return issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ');
 }
 
+/**
+ * Returns true for a retryable `ProviderError`: the provider is down, slow, rate limiting or
+ * skipped by an open circuit breaker, so the same call should succeed once it recovers.
+ */
+export function isProviderUnavailable(error: unknown): boolean {
+  return error instanceof ProviderError && error.retryable;
+}
+
 /** Tells whether an error may succeed on retry; unknown errors count as transient faults. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof AppError) return error.retryable;

@@ -1,6 +1,12 @@
-import { EventConsumer, OutboxRelay, type EventHandlers } from '@orderflow/messaging';
+import {
+  EventConsumer,
+  OutboxRelay,
+  isDatabaseUnavailable,
+  type EventHandlers,
+} from '@orderflow/messaging';
 import { z } from 'zod';
 import type { BaseServiceConfig } from './config.js';
+import { isProviderUnavailable } from './errors.js';
 import type { ServiceContext } from './service-runtime.js';
 
 /** Config variables of services that consume and publish events. */
@@ -26,7 +32,9 @@ export interface EventProcessingOptions {
 /**
  * Starts the service's outbox relay and its event consumer and registers both for shutdown,
  * the consumer stopping first so that the events its last handlers wrote are still relayed.
- * Both report to the service's metrics (`context.metrics`).
+ * Both report to the service's metrics (`context.metrics`). While the database or a provider is
+ * unavailable, a message is retried for up to `CONSUMER_RETRY_DEFAULTS.maxUnavailableMs` before
+ * it goes to the dead-letter topic.
  *
  * @example
  * await startEventProcessing(context, { group: 'payment', handlers: paymentHandlers(gateway) });
@@ -57,6 +65,9 @@ export async function startEventProcessing(
     handlers: options.handlers,
     topicPrefix: config.KAFKA_TOPIC_PREFIX,
     metrics: metrics.consumer(options.group),
+    // During an outage of the database or a provider, the message waits instead of going to the
+    // dead-letter topic.
+    isUnavailable: (error) => isDatabaseUnavailable(error) || isProviderUnavailable(error),
     ...(options.partitionsConsumedConcurrently
       ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
       : {}),

@@ -3,7 +3,13 @@ import { startSandbox, type RunningSandbox } from '@orderflow/sandbox';
 import { PROVIDER_POLICY_PRESETS, type RunningService } from '@orderflow/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShippingService } from '../src/index.js';
-import { SERVICE_TEST_WAIT_MS, ServiceTestBed, waitFor } from '@orderflow/test-support';
+import { CONSUMER_RETRY_DEFAULTS } from '@orderflow/messaging';
+import {
+  SERVICE_TEST_WAIT_MS,
+  ServiceTestBed,
+  topicEndOffsets,
+  waitFor,
+} from '@orderflow/test-support';
 
 /** Builds an order shipped to Houston, with one Technology and two Office Supplies items. */
 function usOrder(orderId: string): CheckoutOrder {
@@ -459,6 +465,28 @@ describe('shipping service', () => {
     const shipments = await sandboxShipments(orderId);
     expect(shipments.map((shipment) => shipment.id)).toEqual([stored?.object_id]);
     expect(shipments[0]?.tracking_code).toBe(event.data.trackingCode);
+  });
+
+  it('waits out a carrier outage longer than the retry budget', async () => {
+    const orderId = 'SH-LONG-OUTAGE-1';
+    await bed.publish(orderCreated(usOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    const retriedBefore = await retriedCaptures();
+
+    // A failure that is not an outage goes to the dead-letter topic after maxAttempts attempts.
+    // An outage keeps the capture waiting, for as long as the carriers are down here.
+    await duringOutage(['USPS', 'UPS', 'FedEx'], async () => {
+      await bed.publish(paymentCaptured(orderId));
+      await waitFor(
+        async () => (await retriedCaptures()) > retriedBefore + CONSUMER_RETRY_DEFAULTS.maxAttempts,
+        { timeoutMs: SERVICE_TEST_WAIT_MS, description: `retries of the capture of ${orderId}` },
+      );
+    });
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    expect(event.data.trackingCode).toBeTruthy();
+    const deadLetters = await topicEndOffsets(`${bed.prefix}dead-letter.shipping`);
+    expect([...deadLetters.values()].every((offset) => offset === 0n)).toBe(true);
   });
 
   it('buys the stored order after a failed purchase', async () => {
