@@ -1,6 +1,9 @@
 // Creates the named topics that do not exist yet on one broker, with replication factor 1.
 // Usage: node create-topics.mjs HOST:PORT PARTITIONS NAME...
 // Existing topics are left as they are, whatever their partition count.
+// A dead-letter topic accepts messages up to DEAD_LETTER_MAX_MESSAGE_BYTES, because a dead letter
+// is the original message plus headers, and the original may be as large as its topic allows
+// (1 MB by default).
 import { createAdmin } from './load-kafkajs.mjs';
 
 const [broker, partitionsArgument, ...names] = process.argv.slice(2);
@@ -10,6 +13,8 @@ if (!broker || !Number.isInteger(partitions) || partitions < 1 || names.length =
   process.exit(2);
 }
 
+const DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
 const admin = createAdmin(broker, { retries: 3, requestTimeoutMs: 30000 });
 try {
   await admin.connect();
@@ -18,7 +23,14 @@ try {
   if (missing.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries: topic.startsWith('dead-letter.')
+          ? [{ name: 'max.message.bytes', value: String(DEAD_LETTER_MAX_MESSAGE_BYTES) }]
+          : [],
+      })),
     });
   }
   const existingCount = names.length - missing.length;

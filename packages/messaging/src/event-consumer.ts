@@ -121,6 +121,11 @@ export interface EventConsumerOptions {
    * `isDatabaseUnavailable`.
    */
   isUnavailable?: (error: unknown) => boolean;
+  /**
+   * Called when kafkajs stopped the consumer after an error that it does not restart from, such
+   * as a dead letter that its topic rejects. The service no longer consumes, so it should exit.
+   */
+  onCrash?: (error: unknown) => void;
 }
 
 /** Heartbeat and liveness of the batch that a message came in. */
@@ -179,6 +184,11 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.log.error({ err: payload.error }, 'consumer stopped after an error, not restarting');
+      this.options.onCrash?.(payload.error);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });

@@ -68,6 +68,8 @@ export async function startEventProcessing(
     // During an outage of the database or a provider, the message waits instead of going to the
     // dead-letter topic.
     isUnavailable: (error) => isDatabaseUnavailable(error) || isProviderUnavailable(error),
+    // A service whose consumer stopped would stay up and ready without doing its work.
+    onCrash: () => shutdown.abort('event consumer stopped'),
     ...(options.partitionsConsumedConcurrently
       ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently }
       : {}),

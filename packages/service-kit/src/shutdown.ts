@@ -28,6 +28,12 @@ export interface Shutdown {
    * function that removes the handlers.
    */
   installSignalHandlers(): () => void;
+  /**
+   * Runs the shutdown after a fault that the service cannot recover from, such as a consumer that
+   * stopped for good. Once `installSignalHandlers` ran, the process then exits with code 1, so
+   * that its supervisor starts it again.
+   */
+  abort(reason: string): void;
 }
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -46,6 +52,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   const log = options.logger;
   const steps: { name: string; step: ShutdownStep }[] = [];
   let running: Promise<ShutdownExitCode> | undefined;
+  let ownsProcess = false;
 
   const run = (reason = 'requested'): Promise<ShutdownExitCode> => {
     running ??= runSteps([...steps].reverse(), reason, options);
@@ -60,7 +67,14 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       steps.push({ name, step });
     },
     run,
+    abort(reason) {
+      log.error({ reason }, 'shutting down after an unrecoverable fault');
+      void run(reason).then(() => {
+        if (ownsProcess) process.exit(1);
+      });
+    },
     installSignalHandlers() {
+      ownsProcess = true;
       const onSignal = (signal: NodeJS.Signals): void => {
         if (running !== undefined) {
           log.warn({ signal }, 'shutdown already in progress');
@@ -71,6 +85,7 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
       };
       for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
       return () => {
+        ownsProcess = false;
         for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
       };
     },

@@ -72,6 +72,23 @@ describe('createShutdown', () => {
     expect(runs).toBe(1);
   });
 
+  it('abort runs the steps without exiting', async () => {
+    const { logger, withMessage } = captureLogger();
+    const shutdown = createShutdown({ logger, timeoutMs: 1_000 });
+    let stepRan = false;
+    shutdown.add('consumer', () => {
+      stepRan = true;
+    });
+
+    shutdown.abort('consumer stopped');
+
+    await expect(shutdown.run()).resolves.toBe(0);
+    expect(stepRan).toBe(true);
+    expect(withMessage('shutting down after an unrecoverable fault')[0]?.reason).toBe(
+      'consumer stopped',
+    );
+  });
+
   it('rejects a step added after shutdown began', async () => {
     const { logger } = captureLogger();
     const shutdown = createShutdown({ logger, timeoutMs: 1_000 });
@@ -90,6 +107,14 @@ describe('createShutdown signal handlers', () => {
     expect(child.lines.find((line) => line.msg === 'shutdown signal received')?.signal).toBe(
       'SIGTERM',
     );
+    const steps = child.lines.filter((line) => line.msg === 'shutdown step finished');
+    expect(steps.map((line) => line.step)).toEqual(['registered second', 'registered first']);
+  });
+
+  it('exits 1 after abort', async () => {
+    const child = startTsxProcess(SHUTDOWN_FIXTURE, { ABORT: '1' });
+
+    await expect(child.exited).resolves.toBe(1);
     const steps = child.lines.filter((line) => line.msg === 'shutdown step finished');
     expect(steps.map((line) => line.step)).toEqual(['registered second', 'registered first']);
   });
