@@ -66,6 +66,8 @@ export class OutboxRelay {
     OutboxRelayOptions;
   private readonly log: Logger;
   private producer: Producer | undefined;
+  /** Set after a failed send, so the next send first replaces the producer. */
+  private producerFailed = false;
   private listener: pg.Client | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -172,8 +174,13 @@ export class OutboxRelay {
    * Acknowledged rows of the first half are deleted before the second half's error is thrown,
    * so the retry does not publish them again. An event too large by itself stays pending, with
    * the error on its row.
+   *
+   * The broker writes the partitions of a request that fit even when it rejects another one, so
+   * events of a failed request may be in Kafka already. They are sent again, and consumers drop
+   * the copies by event id.
    */
   private async send(rows: OutboxRow[]): Promise<void> {
+    if (this.producerFailed) await this.replaceProducer();
     const producer = this.producer;
     if (!producer) throw new Error('OutboxRelay used before start()');
     const topicPrefix = this.options.topicPrefix ?? '';
@@ -181,6 +188,7 @@ export class OutboxRelay {
     try {
       await producer.sendBatch({ acks: -1, topicMessages });
     } catch (error) {
+      this.producerFailed = true;
       if (isTooLarge(error) && rows.length > 1) {
         await this.sendHalves(rows);
         return;
@@ -196,6 +204,22 @@ export class OutboxRelay {
       metrics.batchPublished(rows.length);
     }
     await this.options.onPublished?.(rows.map((row) => row.event_id));
+  }
+
+  /**
+   * Connects a new producer in place of one whose send failed. After a failed request, kafkajs'
+   * idempotent producer rolls back the sequence numbers of every partition in it, also of those
+   * the broker wrote. Its next send to such a partition is then rejected as out of order, or
+   * dropped as a duplicate when the message count matches. A new producer gets a new producer id
+   * and starts every partition's sequence again.
+   */
+  private async replaceProducer(): Promise<void> {
+    const next = createPlatformProducer(this.options.kafka);
+    await next.connect();
+    const previous = this.producer;
+    this.producer = next;
+    this.producerFailed = false;
+    await previous?.disconnect().catch(() => undefined);
   }
 
   private async sendHalves(rows: OutboxRow[]): Promise<void> {
