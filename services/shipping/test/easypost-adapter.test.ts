@@ -653,7 +653,7 @@ describe('EasyPostAdapter prepared purchases', () => {
       }),
     );
 
-    expect(error.code).toBe('EASYPOST_REQUEST_REJECTED');
+    expect(error.code).toBe('CARRIER_PURCHASE_NOT_FOUND');
     expect(error.retryable).toBe(false);
   });
 

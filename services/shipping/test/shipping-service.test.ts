@@ -467,6 +467,25 @@ describe('shipping service', () => {
     expect(shipments[0]?.tracking_code).toBe(event.data.trackingCode);
   });
 
+  it('replaces a stored purchase that the carrier does not know', async () => {
+    const orderId = 'SH-UNKNOWN-PURCHASE-1';
+    await bed.publish(orderCreated(usOrder(orderId)));
+    await bed.nextEvent('shipment.address_verified', orderId);
+    await bed.db('label_purchases').insert({
+      order_id: orderId,
+      object_type: 'Shipment',
+      object_id: 'shp_unknown_to_the_carrier',
+    });
+
+    await bed.publish(paymentCaptured(orderId));
+    const event = await bed.nextEvent('shipment.label_created', orderId);
+
+    const stored = await bed.db('label_purchases').where({ order_id: orderId }).first();
+    expect(stored?.object_id).toBe(event.data.shipmentId);
+    const shipments = await sandboxShipments(orderId);
+    expect(shipments.map((shipment) => shipment.id)).toEqual([event.data.shipmentId]);
+  });
+
   it('waits out a carrier outage longer than the retry budget', async () => {
     const orderId = 'SH-LONG-OUTAGE-1';
     await bed.publish(orderCreated(usOrder(orderId)));

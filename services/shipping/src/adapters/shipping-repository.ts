@@ -179,6 +179,20 @@ export async function findLabelPurchase(
 }
 
 /**
+ * Deletes the stored carrier object of the order, if it is still `reference`, so that a new one
+ * can be stored. Pass the service's `db`, as for `recordLabelPurchase`.
+ */
+export async function forgetLabelPurchase(
+  db: Knex,
+  orderId: string,
+  reference: PurchaseReference,
+): Promise<void> {
+  await db('label_purchases')
+    .where({ order_id: orderId, object_type: reference.objectType, object_id: reference.objectId })
+    .delete();
+}
+
+/**
  * Stores the carrier object that the order's labels will be bought from, unless the order has
  * one already, and returns the stored object. Pass the service's `db`, not a handler's
  * transaction, so that the single statement commits before the caller buys the labels.

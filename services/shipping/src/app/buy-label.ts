@@ -5,18 +5,20 @@ import type { Knex } from 'knex';
 import {
   findLabelPurchase,
   findParcels,
+  forgetLabelPurchase,
   lockShipment,
   recordLabelPurchase,
   saveLabels,
 } from '../adapters/shipping-repository.js';
 import { nextLabelStep } from '../domain/shipment-state.js';
 import { addressNotVerified } from '../domain/shipping-errors.js';
-import type {
-  Carrier,
-  CarrierAddress,
-  ParcelLabelsRequest,
-  PurchaseReference,
-  PurchasedLabel,
+import {
+  PURCHASE_NOT_FOUND,
+  type Carrier,
+  type CarrierAddress,
+  type ParcelLabelsRequest,
+  type PurchaseReference,
+  type PurchasedLabel,
 } from '../domain/shipping-ports.js';
 
 /**
@@ -53,18 +55,14 @@ export async function buyLabel(
   if (step.kind === 'address_rejected') throw addressNotVerified(orderId);
 
   const parcelWeightsOz = await plannedParcelWeights(ctx, orderId, shipment.parcel_weight_oz);
-  const reference = await labelPurchase(carrier, db, ctx, {
+  const request: ParcelLabelsRequest = {
     orderId,
     toAddressId: shipment.address_id!,
     fromAddress: warehouse,
     parcelWeightsOz,
     shipMode: shipment.ship_mode,
-  });
-  const labels = await carrier.buyPreparedPurchase({
-    orderId,
-    reference,
-    shipMode: shipment.ship_mode,
-  });
+  };
+  const labels = await buyStoredOrNew(carrier, db, ctx, request);
   const first = labels[0];
   if (!first || labels.length !== parcelWeightsOz.length) {
     throw new AppError(
@@ -112,6 +110,33 @@ export async function buyLabel(
     },
     'shipping labels bought',
   );
+}
+
+/**
+ * Buys the labels from the stored carrier object, or from a new one. A stored object that the
+ * carrier does not know (an id from another account or mode, or one deleted there) had nothing
+ * bought from it, so it is replaced by a new one.
+ */
+async function buyStoredOrNew(
+  carrier: Carrier,
+  db: Knex,
+  ctx: HandlerContext,
+  request: ParcelLabelsRequest,
+): Promise<PurchasedLabel[]> {
+  const { orderId, shipMode } = request;
+  const reference = await labelPurchase(carrier, db, ctx, request);
+  try {
+    return await carrier.buyPreparedPurchase({ orderId, reference, shipMode });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== PURCHASE_NOT_FOUND) throw error;
+    ctx.log.warn(
+      { objectType: reference.objectType, objectId: reference.objectId },
+      'stored label purchase unknown to the carrier, preparing a new one',
+    );
+    await forgetLabelPurchase(db, orderId, reference);
+    const replacement = await labelPurchase(carrier, db, ctx, request);
+    return carrier.buyPreparedPurchase({ orderId, reference: replacement, shipMode });
+  }
 }
 
 /**

@@ -56,6 +56,12 @@ export interface PurchaseReference {
   objectId: string;
 }
 
+/**
+ * Code of the error that `Carrier.buyPreparedPurchase` throws when the carrier does not know the
+ * object. Nothing was bought from it, so a new object may be prepared in its place.
+ */
+export const PURCHASE_NOT_FOUND = 'CARRIER_PURCHASE_NOT_FOUND';
+
 /** The purchase of the labels of a carrier object from `Carrier.preparePurchase`. */
 export interface PreparedPurchaseRequest {
   orderId: string;
@@ -73,7 +79,8 @@ export interface Carrier {
   preparePurchase(request: ParcelLabelsRequest): Promise<PurchaseReference>;
   /**
    * Buys the labels of a prepared object and returns them in the order of its parcels. An object
-   * that was bought already returns its labels, and nothing is bought again.
+   * that was bought already returns its labels, and nothing is bought again. An object that the
+   * carrier does not know fails with the code `PURCHASE_NOT_FOUND`.
    */
   buyPreparedPurchase(request: PreparedPurchaseRequest): Promise<PurchasedLabel[]>;
 }

@@ -13,6 +13,7 @@ import {
   type EasyPostClient,
   type EasyPostConfig,
 } from './easypost-client.js';
+import { PURCHASE_NOT_FOUND } from '../../../domain/shipping-ports.js';
 import { isApiError, toPolicyError, toProviderError } from './easypost-errors.js';
 import { chooseRates, decimalToMinor, type CarrierRate, type ShipMode } from './rate-selection.js';
 
@@ -322,12 +323,33 @@ export class EasyPostAdapter {
     ]);
   }
 
+  /** Reads a prepared shipment or order back; one that EasyPost does not know (404) is reported as `PURCHASE_NOT_FOUND`. */
+  private async retrievePrepared<T>(
+    orderId: string,
+    objectId: string,
+    operation: string,
+    retrieve: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.call(operation, retrieve);
+    } catch (error) {
+      const cause = error instanceof ProviderError ? error.cause : undefined;
+      if (!isApiError(cause) || cause.statusCode !== 404) throw error;
+      throw new ProviderError(
+        'easypost',
+        PURCHASE_NOT_FOUND,
+        `EasyPost has no shipment or order ${objectId} for order ${orderId}, so nothing was bought from it`,
+        { retryable: false, cause },
+      );
+    }
+  }
+
   private async buyPreparedShipment(
     orderId: string,
     shipmentId: string,
     shipMode: ShipMode,
   ): Promise<PurchasedLabel[]> {
-    const shipment = (await this.call('retrieve shipment', () =>
+    const shipment = (await this.retrievePrepared(orderId, shipmentId, 'retrieve shipment', () =>
       this.client.Shipment.retrieve(shipmentId),
     )) as BoughtShipment;
     if (shipment.postage_label) {
@@ -353,7 +375,7 @@ export class EasyPostAdapter {
     easyPostOrderId: string,
     shipMode: ShipMode,
   ): Promise<PurchasedLabel[]> {
-    const order = (await this.call('retrieve order', () =>
+    const order = (await this.retrievePrepared(orderId, easyPostOrderId, 'retrieve order', () =>
       this.client.Order.retrieve(easyPostOrderId),
     )) as unknown as RatedOrder;
     const bought = order.shipments.filter((shipment) => shipment.postage_label);
