@@ -30,7 +30,8 @@ export interface RetrySettings {
   maxDelayMs: number;
   /**
    * Time for which a message is retried while `isUnavailable` reports its failures as outages.
-   * These failures do not count toward `maxAttempts`. The partition waits meanwhile.
+   * These failures do not count toward `maxAttempts`. Every partition of the consumer waits
+   * meanwhile, because kafkajs fetches again only once each batch of the last fetch is done.
    */
   maxUnavailableMs: number;
 }
@@ -517,11 +518,26 @@ const CONNECTION_ERROR_CODES = new Set([
 ]);
 
 /**
- * SQLSTATE codes of a server that is unreachable or not serving: class 08 (connection
- * exception), 53 (insufficient resources, such as too many connections) and 57P01 to 57P03
- * (shutdown, crash, starting up).
+ * SQLSTATE codes of a server that is unreachable or not serving: connection exceptions (class 08,
+ * without 08P01, a protocol violation that the same statement repeats), insufficient resources
+ * (class 53, without 53400, a configured limit that the same statement exceeds again) and a server
+ * that is shutting down, crashed or still starting (57P01 to 57P03).
  */
-const UNAVAILABLE_SQLSTATE = /^(08|53)...$|^57P0[123]$/;
+const UNAVAILABLE_SQLSTATES = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08007',
+  '53000',
+  '53100',
+  '53200',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 /** Messages of node-postgres errors that have no code. */
 const LOST_CONNECTION_MESSAGE =
@@ -546,7 +562,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     };
     if (
       typeof code === 'string' &&
-      (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))
+      (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code))
     ) {
       return true;
     }

@@ -239,7 +239,7 @@ export class OutboxRelay {
     const [row] = rows;
     if (isTooLarge(error) && rows.length === 1 && row !== undefined) {
       const bytes = Buffer.byteLength(row.payload);
-      lastError += `; event of ${bytes} bytes exceeds the limit of topic ${row.topic}: raise the topic's max.message.bytes`;
+      lastError += `; event of ${bytes} bytes exceeds the limit of topic ${row.topic}: raise the topic's max.message.bytes, and that of the dead-letter topics above it`;
       this.log.error(
         { eventId: row.event_id, topic: row.topic, bytes },
         'event exceeds the topic size limit, outbox paused; raise max.message.bytes of the topic',

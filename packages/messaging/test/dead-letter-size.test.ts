@@ -22,7 +22,10 @@ const BROKER = process.env.KAFKA_BROKERS?.split(',')[0] ?? '127.0.0.1:19092';
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 const DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
-async function maxMessageBytes(topics: string[]): Promise<Map<string, string | undefined>> {
+async function topicSetting(
+  topics: string[],
+  setting = 'max.message.bytes',
+): Promise<Map<string, string | undefined>> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
@@ -31,14 +34,13 @@ async function maxMessageBytes(topics: string[]): Promise<Map<string, string | u
       resources: topics.map((name) => ({
         type: ConfigResourceTypes.TOPIC,
         name,
-        configNames: ['max.message.bytes'],
+        configNames: [setting],
       })),
     });
     return new Map(
       result.resources.map((resource) => [
         resource.resourceName,
-        resource.configEntries.find((entry) => entry.configName === 'max.message.bytes')
-          ?.configValue,
+        resource.configEntries.find((entry) => entry.configName === setting)?.configValue,
       ]),
     );
   } finally {
@@ -53,12 +55,27 @@ describe('dead-letter topic size', () => {
     const plain = `size-test-${suffix}.order.created`;
     try {
       await promisify(execFile)('node', [CREATE_TOPICS, BROKER, '1', deadLetter, plain]);
-      const limits = await maxMessageBytes([deadLetter, plain]);
+      const limits = await topicSetting([deadLetter, plain]);
 
       expect(limits.get(deadLetter)).toBe(String(DEAD_LETTER_MAX_MESSAGE_BYTES));
       expect(limits.get(plain)).toBe(String(DEFAULT_MAX_MESSAGE_BYTES));
     } finally {
       await deleteTopics([deadLetter, plain]);
+    }
+  });
+
+  it('create-topics raises an existing dead-letter topic to 2 MB', async () => {
+    const deadLetter = `dead-letter.size-test-${randomUUID().slice(0, 8)}`;
+    await createTopic(deadLetter, 1, { config: { 'retention.ms': '86400000' } });
+    try {
+      await promisify(execFile)('node', [CREATE_TOPICS, BROKER, '1', deadLetter]);
+
+      const limits = await topicSetting([deadLetter]);
+      expect(limits.get(deadLetter)).toBe(String(DEAD_LETTER_MAX_MESSAGE_BYTES));
+      const retention = await topicSetting([deadLetter], 'retention.ms');
+      expect(retention.get(deadLetter)).toBe('86400000');
+    } finally {
+      await deleteTopics([deadLetter]);
     }
   });
 

@@ -214,6 +214,8 @@ describe('isDatabaseUnavailable', () => {
       true,
     ],
     ['unique violation', Object.assign(new Error('duplicate key'), { code: '23505' }), false],
+    ['too many bind parameters', Object.assign(new Error('bind'), { code: '08P01' }), false],
+    ['temp_file_limit exceeded', Object.assign(new Error('limit'), { code: '53400' }), false],
     ['deadlock', Object.assign(new Error('deadlock'), { code: '40P01' }), false],
     ['plain error', new Error('handler failed'), false],
     ['not an error', 'text', false],
