@@ -127,6 +127,11 @@ export interface EventConsumerOptions {
    * as a dead letter that its topic rejects. The service no longer consumes, so it should exit.
    */
   onCrash?: (error: unknown) => void;
+  /**
+   * Time without a heartbeat after which the broker drops the consumer from its group (default
+   * 30 s). Heartbeats continue while a handler runs, so a slow handler does not exceed it.
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** Heartbeat and liveness of the batch that a message came in. */
@@ -165,10 +170,14 @@ export class EventConsumer {
   private stopping = false;
   private readonly prefix: string;
   private readonly isUnavailable: (error: unknown) => boolean;
+  private readonly sessionTimeoutMs: number;
+  private readonly heartbeatIntervalMs: number;
 
   constructor(options: EventConsumerOptions) {
     this.options = options;
     this.isUnavailable = options.isUnavailable ?? isDatabaseUnavailable;
+    this.sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
+    this.heartbeatIntervalMs = Math.min(3_000, Math.floor(this.sessionTimeoutMs / 3));
     this.retry = { ...CONSUMER_RETRY_DEFAULTS, ...options.retry };
     this.prefix = options.topicPrefix ?? '';
     this.log = options.logger.child({ component: 'event-consumer', group: options.group });
@@ -183,8 +192,8 @@ export class EventConsumer {
       // The prefix keeps a test's in-process service out of a running platform's group.
       groupId: this.prefix + this.options.group,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.sessionTimeoutMs,
+      heartbeatInterval: this.heartbeatIntervalMs,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping) return;
@@ -268,6 +277,13 @@ export class EventConsumer {
       },
       parent,
     );
+    // The broker drops a member that sends no heartbeat for the session timeout, and its partitions
+    // go to another member, which handles this message again. A failed heartbeat, such as one
+    // answered with REBALANCE_IN_PROGRESS, is repeated after the message by handleBatch.
+    const heartbeats = setInterval(
+      () => void control.heartbeat().catch(() => undefined),
+      this.heartbeatIntervalMs,
+    );
     try {
       await context.with(trace.setSpan(parent, span), () =>
         this.handleWithRetries(topic, partition, message, control),
@@ -277,6 +293,7 @@ export class EventConsumer {
       span.setStatus({ code: SpanStatusCode.ERROR });
       throw error;
     } finally {
+      clearInterval(heartbeats);
       span.end();
     }
   }
