@@ -169,6 +169,50 @@ describe('parcel packing', () => {
   it('returns no parcels for no lines', () => {
     expect(packParcels([])).toEqual([]);
   });
+
+  // packParcels places each line's items as one run. This places them one at a time, as the
+  // definition of first-fit decreasing reads, to check that both give the same parcels.
+  function packItemByItem(lines: Line[], maxWeightOz: number) {
+    const weights: Record<string, number> = CATEGORY_ITEM_WEIGHT_OZ;
+    const items = lines.flatMap((entry, index) =>
+      Array.from({ length: entry.quantity }, () => ({
+        line: index + 1,
+        weightOz: weights[entry.category ?? ''] ?? DEFAULT_ITEM_WEIGHT_OZ,
+      })),
+    );
+    items.sort((left, right) => right.weightOz - left.weightOz);
+    const parcels: { weightOz: number; contents: { line: number; quantity: number }[] }[] = [];
+    for (const item of items) {
+      let parcel = parcels.find((open) => open.weightOz + item.weightOz <= maxWeightOz);
+      if (!parcel) {
+        parcel = { weightOz: 0, contents: [] };
+        parcels.push(parcel);
+      }
+      parcel.weightOz += item.weightOz;
+      const content = parcel.contents.find((entry) => entry.line === item.line);
+      if (content) content.quantity += 1;
+      else parcel.contents.push({ line: item.line, quantity: 1 });
+    }
+    return parcels;
+  }
+
+  it('matches item-by-item first-fit on random orders', () => {
+    const categories = [undefined, 'Furniture', 'Technology', 'Office Supplies'];
+    // A fixed linear congruential sequence, so every run checks the same orders.
+    let state = 12_345;
+    const next = (limit: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % limit;
+    };
+    for (let round = 0; round < 300; round += 1) {
+      const maxWeightOz = [320, 500, 1_000, MAX_PARCEL_WEIGHT_OZ][next(4)]!;
+      const lines = Array.from({ length: 1 + next(12) }, (_, index) =>
+        line(`P-${index}`, categories[next(4)], 1 + next(40)),
+      );
+
+      expect(packParcels(lines, maxWeightOz)).toEqual(packItemByItem(lines, maxWeightOz));
+    }
+  });
 });
 
 describe('label step', () => {

@@ -51,27 +51,47 @@ export function packParcels(
   lines: readonly Pick<OrderLine, 'productId' | 'category' | 'quantity'>[],
   maxWeightOz: number = MAX_PARCEL_WEIGHT_OZ,
 ): PackedParcel[] {
-  const items = lines.flatMap((line, index) => {
+  // The items of a line are alike, so each line is placed as a run of `quantity` items. A run
+  // fills the first parcel with room as far as it can, then the next, which puts every item where
+  // placing them one at a time would. The work grows with lines and parcels, not with items.
+  const runs = lines.map((line, index) => {
     const weightOz = itemWeightOz(line.category);
     if (weightOz > maxWeightOz) {
       throw itemTooHeavy(index + 1, line.productId, weightOz, maxWeightOz);
     }
-    return Array.from({ length: line.quantity }, () => ({ line: index + 1, weightOz }));
+    return { line: index + 1, weightOz, quantity: line.quantity };
   });
-  // Array.prototype.sort is stable, so items of equal weight stay in line order.
-  items.sort((a, b) => b.weightOz - a.weightOz);
+  // Array.prototype.sort is stable, so runs of equal weight stay in line order.
+  runs.sort((a, b) => b.weightOz - a.weightOz);
 
   const parcels: PackedParcel[] = [];
-  for (const item of items) {
-    let parcel = parcels.find((open) => open.weightOz + item.weightOz <= maxWeightOz);
-    if (!parcel) {
-      parcel = { weightOz: 0, contents: [] };
-      parcels.push(parcel);
+  // Parcels before this index have no room for an item of `runWeightOz`. Parcels only fill up,
+  // so the index only moves on until the item weight changes.
+  let firstWithRoom = 0;
+  let runWeightOz = 0;
+  for (const run of runs) {
+    if (run.weightOz !== runWeightOz) {
+      runWeightOz = run.weightOz;
+      firstWithRoom = 0;
     }
-    parcel.weightOz += item.weightOz;
-    const content = parcel.contents.find((entry) => entry.line === item.line);
-    if (content) content.quantity += 1;
-    else parcel.contents.push({ line: item.line, quantity: 1 });
+    let remaining = run.quantity;
+    while (remaining > 0) {
+      let parcel = parcels[firstWithRoom];
+      if (parcel === undefined) {
+        parcel = { weightOz: 0, contents: [] };
+        parcels.push(parcel);
+      }
+      const fitting = Math.min(
+        remaining,
+        Math.floor((maxWeightOz - parcel.weightOz) / run.weightOz),
+      );
+      if (fitting > 0) {
+        parcel.weightOz += fitting * run.weightOz;
+        parcel.contents.push({ line: run.line, quantity: fitting });
+        remaining -= fitting;
+      }
+      if (parcel.weightOz + run.weightOz > maxWeightOz) firstWithRoom += 1;
+    }
   }
   return parcels;
 }
