@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { formatLatencies } from '@orderflow/replay';
 import type { EndToEndFigures } from './end-to-end-bench.js';
 import type { RelayFigures } from './relay-bench.js';
+import { HOST_PROCESS_KINDS, type HostCpuUse } from './host-process-cpu.js';
 import { CPU_METRIC, type CpuPerOrderFigures } from './service-cpu.js';
 
 /** Targets printed beside the figures. */
@@ -87,11 +88,16 @@ function formatMsPerOrder(ms: number | undefined): string {
 }
 
 /**
- * Formats the CPU time per captured order of each service and in total, followed by the
- * processes that the figures leave out.
+ * Formats the CPU time per captured order of each service and in total. Then come the Kafka
+ * broker, PostgreSQL and the sandbox, read from `/proc` when they run on this host, with the
+ * total of everything, or a line that says why they were not measured.
  */
-export function formatCpuPerOrder(figures: CpuPerOrderFigures): string[] {
-  const width = Math.max('total'.length, ...figures.services.map((use) => use.service.length));
+export function formatCpuPerOrder(
+  figures: CpuPerOrderFigures,
+  host: HostCpuUse[] | { notMeasured: string },
+): string[] {
+  const names = [...figures.services.map((use) => use.service), ...HOST_PROCESS_KINDS];
+  const width = Math.max('all processes'.length, ...names.map((name) => name.length));
   const lines = [
     `  CPU per captured order: each service's ${CPU_METRIC} over the run, idle work included, ` +
       `divided by ${figures.captured} captured orders`,
@@ -109,7 +115,28 @@ export function formatCpuPerOrder(figures: CpuPerOrderFigures): string[] {
   lines.push(
     `    ${'total'.padEnd(width)}  ${total} (${figures.totalCpuSeconds.toFixed(2)} s CPU, ` +
       `${figures.measuredServices} of ${figures.services.length} services measured)`,
-    '  not counted: the Kafka broker, PostgreSQL and the provider sandbox',
   );
+  if ('notMeasured' in host) {
+    lines.push(`  the Kafka broker, PostgreSQL and the sandbox not measured: ${host.notMeasured}`);
+    return lines;
+  }
+  lines.push(
+    '  other processes on this host, from /proc (PostgreSQL counts every database of its server):',
+  );
+  let allSeconds = figures.totalCpuSeconds;
+  for (const use of host) {
+    allSeconds += use.cpuSeconds;
+    const perOrder = formatMsPerOrder(msPerOrder(use.cpuSeconds, figures.captured));
+    lines.push(
+      `    ${use.kind.padEnd(width)}  ${perOrder} (${use.cpuSeconds.toFixed(2)} s CPU, ` +
+        `${use.processes} ${use.processes === 1 ? 'process' : 'processes'})`,
+    );
+  }
+  const all = formatMsPerOrder(msPerOrder(allSeconds, figures.captured));
+  lines.push(`    ${'all processes'.padEnd(width)}  ${all} (${allSeconds.toFixed(2)} s CPU)`);
   return lines;
+}
+
+function msPerOrder(cpuSeconds: number, captured: number): number | undefined {
+  return captured === 0 ? undefined : (cpuSeconds * 1000) / captured;
 }

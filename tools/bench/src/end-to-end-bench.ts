@@ -17,6 +17,12 @@ import {
   type CpuPerOrderFigures,
   type ServiceUrls,
 } from './service-cpu.js';
+import {
+  hostCpuBetween,
+  readHostProcessCpu,
+  type HostCpuReading,
+  type HostCpuUse,
+} from './host-process-cpu.js';
 import { syntheticApprovedOrders } from './synthetic-orders.js';
 
 /** Settings of the end-to-end benchmark. */
@@ -49,6 +55,8 @@ export interface EndToEndFigures {
 export interface EndToEndRun {
   figures: EndToEndFigures;
   cpu: CpuPerOrderFigures;
+  /** CPU time of the broker, PostgreSQL and the sandbox when they run on this host. */
+  hostCpu: HostCpuUse[] | { notMeasured: string };
 }
 
 /**
@@ -95,6 +103,7 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
   });
   try {
     const cpuBefore = await readAllServiceCpu(settings.serviceUrls);
+    const hostBefore = await readHostCpuOrReason();
     const results = await runReplay({
       orders,
       runId,
@@ -110,9 +119,33 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
       warn: (message) => console.error(`warning: ${message}`),
     });
     const cpuAfter = await readAllServiceCpu(settings.serviceUrls);
+    const hostAfter = await readHostCpuOrReason();
     const figures = endToEndFigures(runId, results);
-    return { figures, cpu: cpuPerCapturedOrder(cpuBefore, cpuAfter, figures.captured) };
+    return {
+      figures,
+      cpu: cpuPerCapturedOrder(cpuBefore, cpuAfter, figures.captured),
+      hostCpu:
+        'notMeasured' in hostBefore
+          ? hostBefore
+          : 'notMeasured' in hostAfter
+            ? hostAfter
+            : hostCpuBetween(hostBefore, hostAfter),
+    };
   } finally {
     await publisher.close();
+  }
+}
+
+/**
+ * Reads the host processes' CPU time, or says why it cannot: `/proc` exists only on Linux, and
+ * processes on other hosts are out of reach.
+ */
+async function readHostCpuOrReason(): Promise<HostCpuReading | { notMeasured: string }> {
+  try {
+    const reading = await readHostProcessCpu();
+    const found = [...reading.values()].some((processes) => processes.size > 0);
+    return found ? reading : { notMeasured: 'none of them runs on this host' };
+  } catch (error) {
+    return { notMeasured: `/proc is not readable (${(error as Error).message})` };
   }
 }

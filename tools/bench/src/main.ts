@@ -19,7 +19,7 @@ async function bench(options: BenchOptions): Promise<void> {
   if (options.endToEnd) {
     const run = await runEndToEndBench({ ...options });
     for (const line of formatEndToEnd(run.figures, options.ratePerSecond)) console.log(line);
-    for (const line of formatCpuPerOrder(run.cpu)) console.log(line);
+    for (const line of formatCpuPerOrder(run.cpu, run.hostCpu)) console.log(line);
   }
   if (options.relay) {
     const dataSet = await readReplayOrders(options.ordersFile, { runId: 'bench' });

@@ -178,13 +178,36 @@ describe('formatCpuPerOrder', () => {
       service === 'fraud' ? failedReading(service, 'refused') : reading(service, 10.5),
     );
 
-    const lines = formatCpuPerOrder(cpuPerCapturedOrder(before, after, 100));
+    const lines = formatCpuPerOrder(cpuPerCapturedOrder(before, after, 100), {
+      notMeasured: 'none of them runs on this host',
+    });
 
     expect(lines).toHaveLength(10);
-    expect(lines[1]).toBe('    gateway       5.00 ms (0.50 s CPU)');
-    expect(lines[5]).toBe('    fraud         not measured: after the run: refused');
-    expect(lines[8]).toBe('    total         30.00 ms (3.00 s CPU, 6 of 7 services measured)');
-    expect(lines[9]).toBe('  not counted: the Kafka broker, PostgreSQL and the provider sandbox');
+    expect(lines[1]).toBe('    gateway        5.00 ms (0.50 s CPU)');
+    expect(lines[5]).toBe('    fraud          not measured: after the run: refused');
+    expect(lines[8]).toBe('    total          30.00 ms (3.00 s CPU, 6 of 7 services measured)');
+    expect(lines[9]).toBe(
+      '  the Kafka broker, PostgreSQL and the sandbox not measured: none of them runs on this host',
+    );
+  });
+
+  it('adds the host processes and the total of all', () => {
+    const before = BENCH_SERVICES.map(({ service }) => reading(service, 10));
+    const after = BENCH_SERVICES.map(({ service }) => reading(service, 10.5));
+
+    const lines = formatCpuPerOrder(cpuPerCapturedOrder(before, after, 100), [
+      { kind: 'Kafka broker', cpuSeconds: 0.8, processes: 1 },
+      { kind: 'PostgreSQL', cpuSeconds: 2.5, processes: 20 },
+      { kind: 'sandbox', cpuSeconds: 0.5, processes: 2 },
+    ]);
+
+    expect(lines.slice(9)).toEqual([
+      '  other processes on this host, from /proc (PostgreSQL counts every database of its server):',
+      '    Kafka broker   8.00 ms (0.80 s CPU, 1 process)',
+      '    PostgreSQL     25.00 ms (2.50 s CPU, 20 processes)',
+      '    sandbox        5.00 ms (0.50 s CPU, 2 processes)',
+      '    all processes  73.00 ms (7.30 s CPU)',
+    ]);
   });
 });
 
