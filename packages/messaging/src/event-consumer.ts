@@ -279,7 +279,7 @@ export class EventConsumer {
     );
     // The broker drops a member that sends no heartbeat for the session timeout, and its partitions
     // go to another member, which handles this message again. A failed heartbeat, such as one
-    // answered with REBALANCE_IN_PROGRESS, is repeated after the message by handleBatch.
+    // rejected with REBALANCE_IN_PROGRESS, is sent again after the message by handleBatch.
     const heartbeats = setInterval(
       () => void control.heartbeat().catch(() => undefined),
       this.heartbeatIntervalMs,
@@ -535,10 +535,10 @@ const CONNECTION_ERROR_CODES = new Set([
 ]);
 
 /**
- * SQLSTATE codes of a server that is unreachable or not serving: connection exceptions (class 08,
- * without 08P01, a protocol violation that the same statement repeats), insufficient resources
- * (class 53, without 53400, a configured limit that the same statement exceeds again) and a server
- * that is shutting down, crashed or still starting (57P01 to 57P03).
+ * SQLSTATE codes of a server that is unreachable or not serving. They are the connection
+ * exceptions of class 08 and the insufficient resources of class 53, and 57P01 to 57P03 for a
+ * server that is shutting down, crashed or still starting. 08P01 (protocol violation) and 53400
+ * (configured limit) are left out, because the same statement fails the same way again.
  */
 const UNAVAILABLE_SQLSTATES = new Set([
   '08000',

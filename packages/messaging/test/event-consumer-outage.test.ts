@@ -11,6 +11,7 @@ import {
   type EventHandlers,
 } from '../src/index.js';
 import {
+  countEffects,
   createPrefixedTopics,
   openTestDatabase,
   orderCreated,
@@ -103,12 +104,8 @@ describe('event consumer during a database outage', () => {
     },
   };
 
-  async function effectCount(orderId: string): Promise<number> {
-    const rows = await database
-      .db('effects')
-      .where({ order_id: orderId })
-      .count<{ count: string }[]>('* as count');
-    return Number(rows[0]!.count);
+  function effectCount(orderId: string): Promise<number> {
+    return countEffects(database.db, orderId);
   }
 
   function topicsOf(group: string): string[] {

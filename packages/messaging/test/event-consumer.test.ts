@@ -21,6 +21,7 @@ import {
 } from '../src/index.js';
 import {
   committedMessages,
+  countEffects,
   createPrefixedTopics,
   openTestDatabase,
   order,
@@ -133,12 +134,8 @@ describe('event consumer', () => {
     }
   }
 
-  async function effectCount(orderId: string): Promise<number> {
-    const rows = await database
-      .db('effects')
-      .where({ order_id: orderId })
-      .count<{ count: string }[]>('* as count');
-    return Number(rows[0]!.count);
+  function effectCount(orderId: string): Promise<number> {
+    return countEffects(database.db, orderId);
   }
 
   const recordEffect: EventHandlers = {

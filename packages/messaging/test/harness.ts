@@ -40,6 +40,14 @@ export async function openTestDatabase(
   };
 }
 
+/** Counts the rows that handlers wrote to the `effects` table for `orderId`. */
+export async function countEffects(db: Knex, orderId: string): Promise<number> {
+  const rows = await db('effects')
+    .where({ order_id: orderId })
+    .count<{ count: string }[]>('* as count');
+  return Number(rows[0]!.count);
+}
+
 /** Creates `<prefix><name>` for each name and returns the prefix; remove with `removeTopics`. */
 export async function createPrefixedTopics(names: string[], partitions = 3): Promise<string> {
   const prefix = `t${randomUUID().slice(0, 8)}.`;

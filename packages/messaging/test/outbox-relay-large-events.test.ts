@@ -8,7 +8,7 @@ import { openTestDatabase, order, silentLogger, testKafka } from './harness.js';
 /** Size limit of the test topic per partition and request, far below the broker default of 1 MB. */
 const MAX_MESSAGE_BYTES = 20_000;
 
-/** An order whose `order.created` event contains about `lineCount` times 100 bytes of lines. */
+/** Builds an order whose `order.created` event contains about `lineCount` times 100 bytes of lines. */
 function orderWithLines(orderId: string, lineCount: number): CheckoutOrder {
   const base = order(orderId);
   const lines = Array.from({ length: lineCount }, (_, index) => ({

@@ -230,6 +230,25 @@ describe('shipping service', () => {
     }
   }
 
+  /**
+   * Publishes the order's capture while the named carriers are down, and ends the outage once the
+   * consumer has retried the capture more than `retries` times.
+   */
+  async function captureDuringOutage(
+    orderId: string,
+    carriers: string[],
+    retries = 0,
+  ): Promise<void> {
+    const retriedBefore = await retriedCaptures();
+    await duringOutage(carriers, async () => {
+      await bed.publish(paymentCaptured(orderId));
+      await waitFor(async () => (await retriedCaptures()) > retriedBefore + retries, {
+        timeoutMs: SERVICE_TEST_WAIT_MS,
+        description: `more than ${retries} retries of the capture of ${orderId}`,
+      });
+    });
+  }
+
   async function shipmentView(orderId: string): Promise<Record<string, unknown>> {
     const response = await fetch(`${service.url}/v1/shipments/${orderId}`);
     expect(response.status).toBe(200);
@@ -446,17 +465,10 @@ describe('shipping service', () => {
     const orderId = 'SH-RESUME-1';
     await bed.publish(orderCreated(usOrder(orderId)));
     await bed.nextEvent('shipment.address_verified', orderId);
-    const retriedBefore = await retriedCaptures();
 
     // Every carrier fails until the consumer has retried the capture once, so the first attempt
     // stores the shipment and fails to buy it.
-    await duringOutage(['USPS', 'UPS', 'FedEx'], async () => {
-      await bed.publish(paymentCaptured(orderId));
-      await waitFor(async () => (await retriedCaptures()) > retriedBefore, {
-        timeoutMs: SERVICE_TEST_WAIT_MS,
-        description: `a retry of the capture of ${orderId}`,
-      });
-    });
+    await captureDuringOutage(orderId, ['USPS', 'UPS', 'FedEx']);
     const event = await bed.nextEvent('shipment.label_created', orderId);
 
     const stored = await bed.db('label_purchases').where({ order_id: orderId }).first();
@@ -490,17 +502,14 @@ describe('shipping service', () => {
     const orderId = 'SH-LONG-OUTAGE-1';
     await bed.publish(orderCreated(usOrder(orderId)));
     await bed.nextEvent('shipment.address_verified', orderId);
-    const retriedBefore = await retriedCaptures();
 
     // A failure that is not an outage goes to the dead-letter topic after maxAttempts attempts.
     // An outage keeps the capture waiting, for as long as the carriers are down here.
-    await duringOutage(['USPS', 'UPS', 'FedEx'], async () => {
-      await bed.publish(paymentCaptured(orderId));
-      await waitFor(
-        async () => (await retriedCaptures()) > retriedBefore + CONSUMER_RETRY_DEFAULTS.maxAttempts,
-        { timeoutMs: SERVICE_TEST_WAIT_MS, description: `retries of the capture of ${orderId}` },
-      );
-    });
+    await captureDuringOutage(
+      orderId,
+      ['USPS', 'UPS', 'FedEx'],
+      CONSUMER_RETRY_DEFAULTS.maxAttempts,
+    );
     const event = await bed.nextEvent('shipment.label_created', orderId);
 
     expect(event.data.trackingCode).toBeTruthy();
@@ -512,16 +521,9 @@ describe('shipping service', () => {
     const orderId = 'SH-RESUME-HEAVY-1';
     await bed.publish(orderCreated(heavyOrder(orderId)));
     await bed.nextEvent('shipment.address_verified', orderId);
-    const retriedBefore = await retriedCaptures();
 
     // The sandbox rates orders with UPS and FedEx only, so both fail until the capture was retried.
-    await duringOutage(['UPS', 'FedEx'], async () => {
-      await bed.publish(paymentCaptured(orderId));
-      await waitFor(async () => (await retriedCaptures()) > retriedBefore, {
-        timeoutMs: SERVICE_TEST_WAIT_MS,
-        description: `a retry of the capture of ${orderId}`,
-      });
-    });
+    await captureDuringOutage(orderId, ['UPS', 'FedEx']);
     const event = await bed.nextEvent('shipment.label_created', orderId);
 
     const stored = await bed.db('label_purchases').where({ order_id: orderId }).first();

@@ -90,7 +90,7 @@ function formatMsPerOrder(ms: number | undefined): string {
 /**
  * Formats the CPU time per captured order of each service and in total. Then come the Kafka
  * broker, PostgreSQL and the sandbox, read from `/proc` when they run on this host, with the
- * total of everything, or a line that says why they were not measured.
+ * total of all processes, or a line with the reason they were not measured.
  */
 export function formatCpuPerOrder(
   figures: CpuPerOrderFigures,

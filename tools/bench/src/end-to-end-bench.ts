@@ -124,12 +124,7 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
     return {
       figures,
       cpu: cpuPerCapturedOrder(cpuBefore, cpuAfter, figures.captured),
-      hostCpu:
-        'notMeasured' in hostBefore
-          ? hostBefore
-          : 'notMeasured' in hostAfter
-            ? hostAfter
-            : hostCpuBetween(hostBefore, hostAfter),
+      hostCpu: hostCpuOfRun(hostBefore, hostAfter),
     };
   } finally {
     await publisher.close();
@@ -137,8 +132,8 @@ export async function runEndToEndBench(settings: EndToEndSettings): Promise<EndT
 }
 
 /**
- * Reads the host processes' CPU time, or says why it cannot: `/proc` exists only on Linux, and
- * processes on other hosts are out of reach.
+ * Reads the host processes' CPU time, or returns the reason it cannot: `/proc` exists only on
+ * Linux, and processes on other hosts are out of reach.
  */
 async function readHostCpuOrReason(): Promise<HostCpuReading | { notMeasured: string }> {
   try {
@@ -148,4 +143,14 @@ async function readHostCpuOrReason(): Promise<HostCpuReading | { notMeasured: st
   } catch (error) {
     return { notMeasured: `/proc is not readable (${(error as Error).message})` };
   }
+}
+
+/** Returns the host processes' CPU time between two readings, or the reason one of them failed. */
+function hostCpuOfRun(
+  before: HostCpuReading | { notMeasured: string },
+  after: HostCpuReading | { notMeasured: string },
+): HostCpuUse[] | { notMeasured: string } {
+  if ('notMeasured' in before) return before;
+  if ('notMeasured' in after) return after;
+  return hostCpuBetween(before, after);
 }
