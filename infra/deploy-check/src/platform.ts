@@ -22,8 +22,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'shipping',
     port: 8082,
     providerEnv: ['EASYPOST_API_KEY', 'EASYPOST_BASE_URL'],
-    // The ship-from address printed on labels.
+    // The parcel limit of one shipment and the ship-from address printed on labels.
     settingsEnv: [
+      'MAX_PARCELS_PER_SHIPMENT',
       'WAREHOUSE_NAME',
       'WAREHOUSE_STREET',
       'WAREHOUSE_CITY',

@@ -12,6 +12,7 @@ import { paymentRefundedV1 } from './events/payment-refunded.js';
 import { paymentVoidedV1 } from './events/payment-voided.js';
 import { shipmentAddressRejectedV1 } from './events/shipment-address-rejected.js';
 import { shipmentAddressVerifiedV1 } from './events/shipment-address-verified.js';
+import { shipmentFreightRequiredV1 } from './events/shipment-freight-required.js';
 import { shipmentLabelCreatedV1 } from './events/shipment-label-created.js';
 import { shipmentStatusChangedV1 } from './events/shipment-status-changed.js';
 import { taxCalculatedV1 } from './events/tax-calculated.js';
@@ -51,6 +52,12 @@ export const EVENT_CATALOG = {
     schema: shipmentAddressRejectedV1,
     producer: 'shipping',
     summary: 'The shipping address cannot be shipped to; the order waits for a correction.',
+  },
+  'shipment.freight_required': {
+    version: 1,
+    schema: shipmentFreightRequiredV1,
+    producer: 'shipping',
+    summary: 'The order is too large or heavy for parcels; it waits, uncharged, for freight.',
   },
   'payment.authorized': {
     version: 1,

@@ -4,6 +4,7 @@ import { deriveStatus, isSettled, type OrderFacts } from '../src/domain/order-st
 const base: OrderFacts = {
   rejected: false,
   addressRejected: false,
+  freightRequired: false,
   fraudDecision: null,
   paymentState: null,
   labelCreated: false,
@@ -19,6 +20,17 @@ describe('deriveStatus', () => {
     expect(deriveStatus({ ...base, addressRejected: true, paymentState: 'captured' })).toBe(
       'held_for_address',
     );
+  });
+
+  it('lets a freight hold win over an address hold and a fraud block', () => {
+    expect(
+      deriveStatus({
+        ...base,
+        freightRequired: true,
+        addressRejected: true,
+        fraudDecision: 'block',
+      }),
+    ).toBe('held_for_freight');
   });
 
   it('lets a fraud block win over authentication', () => {
@@ -60,6 +72,14 @@ describe('isSettled', () => {
     expect(isSettled('declined', { ...declined, notifiedTemplates: ['payment_failed'] })).toBe(
       true,
     );
+  });
+
+  it('settles a freight hold once the customer was told', () => {
+    const held = { ...base, freightRequired: true };
+    expect(isSettled('held_for_freight', held)).toBe(false);
+    expect(
+      isSettled('held_for_freight', { ...held, notifiedTemplates: ['freight_required'] }),
+    ).toBe(true);
   });
 
   it('does not settle an order still processing', () => {

@@ -12,6 +12,7 @@ const INPUT_TYPES = [
   'payment.failed',
   'payment.authentication_required',
   'shipment.address_rejected',
+  'shipment.freight_required',
   'fraud.assessed',
   'shipment.label_created',
 ] as const satisfies readonly EventType[];
@@ -267,6 +268,31 @@ describe('notification service', () => {
     expect(sms?.body).toContain(customerMessage);
     const templates = bed.eventsFor('notification.sent', order.orderId).map((e) => e.data.template);
     expect(templates).toEqual(['payment_failed', 'payment_failed']);
+  });
+
+  it('tells the customer by email and SMS that an order needs freight', async () => {
+    const phone = fictionPhone();
+    const order = checkoutOrder({ phone });
+    const customerMessage =
+      'This order would fill 267 parcels, more than the 200 that one parcel shipment can hold.';
+    await bed.publishNewEvent('order.created', order);
+    await bed.publishNewEvent('shipment.freight_required', {
+      orderId: order.orderId,
+      reason: 'too_many_parcels',
+      estimatedWeightOz: 640_000,
+      parcels: 267,
+      customerMessage,
+    });
+    await waitForSent(order.orderId, 2);
+
+    const [email] = await emailsTo(sandbox, order.customer.email);
+    expect(email?.subject).toContain('freight');
+    expect(email?.text).toContain(customerMessage);
+    expect(email?.text).toContain('not charged');
+    const [sms] = await smsTo(sandbox, phone);
+    expect(sms?.body).toContain(customerMessage);
+    const templates = bed.eventsFor('notification.sent', order.orderId).map((e) => e.data.template);
+    expect(templates).toEqual(['freight_required', 'freight_required']);
   });
 
   it('emails review and block decisions only', async () => {

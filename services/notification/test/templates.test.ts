@@ -45,6 +45,11 @@ describe('templates', () => {
     { template: 'order_in_review', orderId: 'O-1' },
     { template: 'order_cancelled', orderId: 'O-1' },
     { template: 'shipping_update', orderId: 'O-1', carrier: 'UPS', trackingCode: '1Z999' },
+    {
+      template: 'freight_required',
+      orderId: 'O-1',
+      customerMessage: 'This order would fill 267 parcels, so it has to travel by freight.',
+    },
   ];
 
   it.each(messages)('renders $template with the order id', (message) => {

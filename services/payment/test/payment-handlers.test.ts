@@ -38,6 +38,7 @@ const INPUTS = [
   'fraud.assessed',
   'shipment.address_verified',
   'shipment.address_rejected',
+  'shipment.freight_required',
 ] as const;
 const OUTPUTS = [
   'payment.authorized',
@@ -155,7 +156,7 @@ describe('payment handlers', () => {
   async function placeOrder(
     orderId: string,
     card: string,
-    address: 'verified' | 'rejected' = 'verified',
+    address: 'verified' | 'rejected' | 'freight' = 'verified',
   ) {
     const paymentMethodId = card.startsWith('pm_')
       ? card
@@ -198,6 +199,15 @@ describe('payment handlers', () => {
       score: 0.05,
       reasons: [],
     });
+    if (address === 'freight') {
+      return publish('shipment.freight_required', orderId, {
+        orderId,
+        reason: 'too_many_parcels',
+        estimatedWeightOz: 640_000,
+        parcels: 267,
+        customerMessage: 'It travels by freight.',
+      });
+    }
     if (address === 'rejected') {
       return publish('shipment.address_rejected', orderId, {
         orderId,
@@ -357,5 +367,16 @@ describe('payment handlers', () => {
       },
     );
     expect(await db('payment_attempts').where({ order_id: 'PAY-ADDRESS' })).toEqual([]);
+  });
+
+  it('charges nothing when the order needs freight', async () => {
+    await placeOrder('PAY-FREIGHT', '4242424242424242', 'freight');
+    await waitFor(
+      async () =>
+        (await db('payments').where({ order_id: 'PAY-FREIGHT' }).first())?.state ===
+        'held_for_freight',
+      { timeoutMs: 30_000, description: 'order held for freight' },
+    );
+    expect(await db('payment_attempts').where({ order_id: 'PAY-FREIGHT' })).toEqual([]);
   });
 });

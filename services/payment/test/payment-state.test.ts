@@ -12,6 +12,7 @@ const allPassed: PaymentChecks = {
   taxMinor: 120,
   fraudDecision: 'approve',
   addressVerified: true,
+  freightRequired: false,
 };
 
 describe('decideNextStep', () => {
@@ -35,11 +36,30 @@ describe('decideNextStep', () => {
         taxMinor: null,
         fraudDecision: null,
         addressVerified: false,
+        freightRequired: false,
       }),
     ).toEqual({
       kind: 'hold',
       state: 'held_for_address',
     });
+  });
+
+  it('holds an order that needs freight before anything else is known', () => {
+    expect(
+      decideNextStep({
+        orderReceived: false,
+        taxMinor: null,
+        fraudDecision: null,
+        addressVerified: null,
+        freightRequired: true,
+      }),
+    ).toEqual({ kind: 'hold', state: 'held_for_freight' });
+  });
+
+  it('prefers the freight hold over a fraud decision and an approved address', () => {
+    expect(decideNextStep({ ...allPassed, fraudDecision: 'block', freightRequired: true })).toEqual(
+      { kind: 'hold', state: 'held_for_freight' },
+    );
   });
 
   it('blocks and reviews without waiting for tax', () => {

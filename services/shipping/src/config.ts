@@ -1,5 +1,8 @@
 import { baseServiceConfig, eventServiceConfig } from '@orderflow/service-kit';
 import { z } from 'zod';
+import { DEFAULT_MAX_PARCELS_PER_SHIPMENT } from './domain/freight.js';
+
+const PARCEL_LIMIT_EXPECTED = 'expected a whole number of parcels from 1 to 1000';
 
 export const shippingConfigSchema = z.object({
   ...baseServiceConfig,
@@ -9,6 +12,16 @@ export const shippingConfigSchema = z.object({
   EASYPOST_API_KEY: z.string().min(1).default('EZTK_orderflow_sandbox'),
   /** EasyPost API origin, such as https://api.easypost.com; unset means the sandbox at SANDBOX_URL. */
   EASYPOST_BASE_URL: z.url().optional(),
+  /**
+   * Maximum number of parcels in one shipment. An order whose items fill more is held for
+   * freight and not charged.
+   */
+  MAX_PARCELS_PER_SHIPMENT: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: PARCEL_LIMIT_EXPECTED })
+    .transform(Number)
+    .refine((parcels) => parcels >= 1 && parcels <= 1_000, { error: PARCEL_LIMIT_EXPECTED })
+    .default(DEFAULT_MAX_PARCELS_PER_SHIPMENT),
   /** Address that labels are bought from. The defaults describe a fictional warehouse. */
   WAREHOUSE_NAME: z.string().min(1).default('Orderflow Fulfilment Center'),
   WAREHOUSE_STREET: z.string().min(1).default('500 Commerce Drive'),

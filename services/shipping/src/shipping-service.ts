@@ -38,7 +38,12 @@ export function startShippingService(
       registerShippingRoutes(app, db);
       await startEventProcessing(context, {
         group: 'shipping',
-        handlers: shippingHandlers(carrier, warehouseAddress(config), db),
+        handlers: shippingHandlers(
+          carrier,
+          warehouseAddress(config),
+          db,
+          config.MAX_PARCELS_PER_SHIPMENT,
+        ),
       });
     },
   });

@@ -7,6 +7,7 @@ import {
   estimateOrderWeightOz,
   packParcels,
 } from '../src/domain/parcel-weight.js';
+import { freightMessage, planShipment } from '../src/domain/freight.js';
 import {
   addressCorrectionMessage,
   nextLabelStep,
@@ -228,8 +229,66 @@ describe('label step', () => {
     expect(nextLabelStep('label_purchased')).toEqual({ kind: 'already_bought' });
   });
 
-  it('stops at a rejected address', () => {
-    expect(nextLabelStep('address_rejected')).toEqual({ kind: 'address_rejected' });
+  it('stops at address and freight holds', () => {
+    expect(nextLabelStep('address_rejected')).toEqual({
+      kind: 'not_shippable',
+      state: 'address_rejected',
+    });
+    expect(nextLabelStep('freight_required')).toEqual({
+      kind: 'not_shippable',
+      state: 'freight_required',
+    });
+  });
+});
+
+describe('freight plan', () => {
+  // 16 chairs and 3 reams fill three parcels: 7 chairs and the reams, 7 chairs, 2 chairs.
+  const chairsAndReams = [
+    line('FUR-CH-1', 'Furniture', 16),
+    line('OFF-PA-1', 'Office Supplies', 3),
+  ];
+
+  it('packs parcels up to the parcel limit', () => {
+    const plan = planShipment(chairsAndReams, 3);
+
+    expect(plan.kind).toBe('parcels');
+    expect(plan.estimatedWeightOz).toBe(16 * 320 + 3 * 16);
+    expect(plan.kind === 'parcels' && plan.parcels.map((parcel) => parcel.weightOz)).toEqual([
+      7 * 320 + 3 * 16,
+      7 * 320,
+      2 * 320,
+    ]);
+  });
+
+  it('needs freight above the parcel limit', () => {
+    const plan = planShipment(chairsAndReams, 2);
+
+    expect(plan).toEqual({
+      kind: 'freight',
+      reason: 'too_many_parcels',
+      estimatedWeightOz: 16 * 320 + 3 * 16,
+      parcels: 3,
+    });
+    if (plan.kind !== 'freight') return;
+    expect(freightMessage(plan, 2)).toBe(
+      'This order would fill 3 parcels, more than the 2 that one parcel shipment can hold, so ' +
+        'it has to travel by freight. We will contact you to arrange the delivery. You have not ' +
+        'been charged.',
+    );
+  });
+
+  it('needs freight for an overweight item', () => {
+    const plan = planShipment(chairsAndReams, 200, 300);
+
+    expect(plan).toEqual({
+      kind: 'freight',
+      reason: 'item_too_heavy',
+      estimatedWeightOz: 16 * 320 + 3 * 16,
+    });
+    if (plan.kind !== 'freight') return;
+    expect(freightMessage(plan, 200)).toMatch(
+      /^An item in this order is heavier than .* You have not been charged\.$/,
+    );
   });
 });
 

@@ -90,6 +90,22 @@ function heavyOrder(orderId: string): CheckoutOrder {
   };
 }
 
+/**
+ * Builds a US order of 16 lines of 10,000 chairs each, the maximum quantity of a line. At 7 chairs
+ * a parcel the chairs fill 22,858 parcels, far more than one parcel shipment may contain.
+ */
+function freightOrder(orderId: string): CheckoutOrder {
+  const lines = Array.from({ length: 16 }, (_, index) => ({
+    productId: `FUR-CH-${10_000_000 + index}`,
+    name: 'Chair',
+    category: 'Furniture',
+    quantity: 10_000,
+    discountRate: 0,
+    lineTotalMinor: 1_000_000,
+  }));
+  return { ...usOrder(orderId), lines, totals: { subtotalMinor: 16_000_000 } };
+}
+
 /** Parcel weights of `heavyOrder`: 7 chairs and the reams, 7 chairs, then 2 chairs. */
 const HEAVY_PARCEL_WEIGHTS_OZ = [7 * 320 + 3 * 16, 7 * 320, 2 * 320];
 
@@ -121,7 +137,12 @@ describe('shipping service', () => {
   const bed = new ServiceTestBed(
     'shipping_service',
     ['order.created', 'payment.captured'],
-    ['shipment.address_verified', 'shipment.address_rejected', 'shipment.label_created'],
+    [
+      'shipment.address_verified',
+      'shipment.address_rejected',
+      'shipment.freight_required',
+      'shipment.label_created',
+    ],
     'shipping',
   );
   let sandbox: RunningSandbox;
@@ -277,6 +298,28 @@ describe('shipping service', () => {
     expect(event.data.customerMessage).toContain('You have not been charged.');
     const view = await shipmentView('SH-CA-1');
     expect(view.status).toBe('address_rejected');
+  });
+
+  it('holds a freight order unverified', async () => {
+    await bed.publish(orderCreated(freightOrder('SH-FREIGHT-1')));
+    const event = await bed.nextEvent('shipment.freight_required', 'SH-FREIGHT-1');
+
+    expect(event.data).toMatchObject({
+      orderId: 'SH-FREIGHT-1',
+      reason: 'too_many_parcels',
+      estimatedWeightOz: 16 * 10_000 * 320,
+      parcels: 22_858,
+    });
+    expect(event.data.customerMessage).toContain('22,858 parcels');
+    expect(event.data.customerMessage).toContain('You have not been charged.');
+    const view = await shipmentView('SH-FREIGHT-1');
+    expect(view).toMatchObject({
+      status: 'freight_required',
+      addressId: null,
+      parcels: [],
+      freight: { reason: 'too_many_parcels', customerMessage: event.data.customerMessage },
+      label: null,
+    });
   });
 
   it('buys a label after capture', async () => {

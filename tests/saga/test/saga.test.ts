@@ -14,6 +14,7 @@ interface Scenario {
   billingCountry?: string;
   shipTo?: CheckoutOrder['shipTo'];
   currency?: CheckoutOrder['currency'];
+  lines?: CheckoutOrder['lines'];
 }
 
 const US_ADDRESS = {
@@ -55,9 +56,45 @@ const SCENARIOS: Scenario[] = [
     },
     expected: ['held_for_address'],
   },
+  {
+    // 1,500 chairs at 7 a parcel fill 215 parcels, more than the 200 of one shipment.
+    orderId: 'SAGA-FREIGHT',
+    card: '4242424242424242',
+    lines: [
+      {
+        productId: 'FUR-CH-10004063',
+        name: 'Manager Chair',
+        category: 'Furniture',
+        quantity: 1_500,
+        discountRate: 0,
+        lineTotalMinor: 1_500 * 28_598,
+      },
+    ],
+    expected: ['held_for_freight'],
+  },
+];
+
+const DEFAULT_LINES: CheckoutOrder['lines'] = [
+  {
+    productId: 'OFF-BI-10004094',
+    name: 'GBC Binding Combs',
+    category: 'Office Supplies',
+    quantity: 2,
+    discountRate: 0.8,
+    lineTotalMinor: 354,
+  },
+  {
+    productId: 'FUR-CH-10004063',
+    name: 'Manager Chair',
+    category: 'Furniture',
+    quantity: 1,
+    discountRate: 0,
+    lineTotalMinor: 28598,
+  },
 ];
 
 function checkoutOrder(scenario: Scenario, paymentMethodId: string): CheckoutOrder {
+  const lines = scenario.lines ?? DEFAULT_LINES;
   return {
     orderId: scenario.orderId,
     placedAt: '2021-03-14T00:00:00Z',
@@ -69,25 +106,8 @@ function checkoutOrder(scenario: Scenario, paymentMethodId: string): CheckoutOrd
       phone: '+12025550139',
     },
     shipTo: scenario.shipTo ?? US_ADDRESS,
-    lines: [
-      {
-        productId: 'OFF-BI-10004094',
-        name: 'GBC Binding Combs',
-        category: 'Office Supplies',
-        quantity: 2,
-        discountRate: 0.8,
-        lineTotalMinor: 354,
-      },
-      {
-        productId: 'FUR-CH-10004063',
-        name: 'Manager Chair',
-        category: 'Furniture',
-        quantity: 1,
-        discountRate: 0,
-        lineTotalMinor: 28598,
-      },
-    ],
-    totals: { subtotalMinor: 28952 },
+    lines,
+    totals: { subtotalMinor: lines.reduce((sum, line) => sum + line.lineTotalMinor, 0) },
     payment: {
       paymentMethodId,
       ...(scenario.billingCountry ? { billingCountry: scenario.billingCountry } : {}),
@@ -182,6 +202,22 @@ describe('order saga', () => {
     const payments = knex({ client: 'pg', connection: platform.databases.payment!.url });
     try {
       const attempts = await payments('payment_attempts').where({ order_id: 'SAGA-CANADA' });
+      expect(attempts).toEqual([]);
+    } finally {
+      await payments.destroy();
+    }
+  });
+
+  it('holds a freight order uncharged', async () => {
+    const orderView = await view('SAGA-FREIGHT');
+    expect(orderView?.fulfilment.notifiedTemplates).toContain('freight_required');
+    expect(orderView?.customerMessage).toContain('215 parcels');
+    expect(orderView?.fulfilment.labelCreated).toBe(false);
+    const payments = knex({ client: 'pg', connection: platform.databases.payment!.url });
+    try {
+      const payment = await payments('payments').where({ order_id: 'SAGA-FREIGHT' }).first();
+      expect(payment?.state).toBe('held_for_freight');
+      const attempts = await payments('payment_attempts').where({ order_id: 'SAGA-FREIGHT' });
       expect(attempts).toEqual([]);
     } finally {
       await payments.destroy();

@@ -11,6 +11,7 @@ export const OUTCOMES = [
   'in_review',
   'blocked',
   'held_for_address',
+  'held_for_freight',
   'failed',
 ] as const;
 
@@ -23,6 +24,7 @@ export const EXPECTED_TO_OUTCOMES = {
   authentication_required: ['authentication_required'],
   fraud_review_or_block: ['in_review', 'blocked'],
   held_for_address: ['held_for_address'],
+  held_for_freight: ['held_for_freight'],
 } as const satisfies Record<ExpectedOutcome, readonly Outcome[]>;
 
 /** Gateway statuses that are final outcomes once the order is settled. */
@@ -33,10 +35,11 @@ const SETTLED_STATUS_OUTCOMES: Readonly<Record<string, Outcome>> = {
   in_review: 'in_review',
   blocked: 'blocked',
   held_for_address: 'held_for_address',
+  held_for_freight: 'held_for_freight',
 };
 
 /**
- * Maps a gateway status to an outcome. Only a settled order has one of the six final outcomes;
+ * Maps a gateway status to an outcome. Only a settled order has one of the seven final outcomes;
  * a rejected order, an unsettled one and any other status count as `failed`.
  */
 export function outcomeOf(status: string, settled: boolean): Outcome {

@@ -18,6 +18,7 @@ export const EXPECTED_OUTCOMES = [
   'authentication_required',
   'fraud_review_or_block',
   'held_for_address',
+  'held_for_freight',
 ] as const;
 
 export type ExpectedOutcome = (typeof EXPECTED_OUTCOMES)[number];

@@ -8,7 +8,10 @@ import type { OrderResult, ReplaySummary } from './replay-summary.js';
 const STAGE_COLUMNS = [
   { title: 'tax', events: ['tax.calculated'] },
   { title: 'fraud', events: ['fraud.assessed'] },
-  { title: 'address', events: ['shipment.address_verified', 'shipment.address_rejected'] },
+  {
+    title: 'address',
+    events: ['shipment.address_verified', 'shipment.address_rejected', 'shipment.freight_required'],
+  },
   { title: 'auth', events: ['payment.authorized'] },
   {
     title: 'payment',
@@ -90,7 +93,7 @@ export function formatSummary(summary: ReplaySummary, elapsedMs: number): string
     `captured ${counts.captured}, declined ${counts.declined}, ` +
       `authentication required ${counts.authentication_required}, in review ${counts.in_review}, ` +
       `blocked ${counts.blocked}, held for address ${counts.held_for_address}, ` +
-      `failed ${counts.failed}`,
+      `held for freight ${counts.held_for_freight}, failed ${counts.failed}`,
     `order.created to payment.captured: ${formatLatencies(summary.createdToCaptured)}`,
     `expected outcome reached: ${summary.matched} of ${summary.total}, ` +
       `mismatches: ${summary.mismatches.length}`,

@@ -57,6 +57,7 @@ describe('outcomeOf', () => {
     ['in_review', true, 'in_review'],
     ['blocked', true, 'blocked'],
     ['held_for_address', true, 'held_for_address'],
+    ['held_for_freight', true, 'held_for_freight'],
     ['rejected', true, 'failed'],
     ['captured', false, 'failed'],
     ['processing', false, 'failed'],
@@ -81,6 +82,8 @@ describe('matchesExpected', () => {
     ['fraud_review_or_block', 'captured', false],
     ['held_for_address', 'held_for_address', true],
     ['held_for_address', 'failed', false],
+    ['held_for_freight', 'held_for_freight', true],
+    ['held_for_freight', 'held_for_address', false],
   ];
 
   it.each(cases)('expected %s with outcome %s matches: %s', (expected, outcome, matches) => {
@@ -137,6 +140,7 @@ describe('summarizeResults', () => {
       in_review: 0,
       blocked: 1,
       held_for_address: 0,
+      held_for_freight: 0,
       failed: 1,
     });
   });
@@ -218,7 +222,7 @@ describe('report formatting', () => {
     expect(lines).toEqual([
       'orders: 2 replayed, 0 invalid input lines skipped, 61 s',
       'captured 1, declined 1, authentication required 0, in review 0, blocked 0, ' +
-        'held for address 0, failed 0',
+        'held for address 0, held for freight 0, failed 0',
       'order.created to payment.captured: p50 120 ms, p95 120 ms, p99 120 ms, max 120 ms (n=1)',
       'expected outcome reached: 1 of 2, mismatches: 1',
       'mismatches:',

@@ -10,6 +10,7 @@ export interface OrderRow {
   request_hash: string | null;
   rejection_reason: string | null;
   address_rejected: boolean;
+  freight_required: boolean;
   fraud_decision: OrderFacts['fraudDecision'];
   payment_state: OrderFacts['paymentState'];
   amount_minor: string | null;

@@ -39,6 +39,7 @@ function factsOf(row: OrderRow): OrderFacts {
   return {
     rejected: row.rejection_reason !== null,
     addressRejected: row.address_rejected,
+    freightRequired: row.freight_required,
     fraudDecision: row.fraud_decision,
     paymentState: row.payment_state,
     labelCreated: row.label_created,

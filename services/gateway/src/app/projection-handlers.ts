@@ -25,6 +25,13 @@ function patchFor(event: TypedEvent): { patch: OrderPatch; notifiedTemplate?: st
           customer_message: (event as TypedEvent<'shipment.address_rejected'>).data.customerMessage,
         },
       };
+    case 'shipment.freight_required':
+      return {
+        patch: {
+          freight_required: true,
+          customer_message: (event as TypedEvent<'shipment.freight_required'>).data.customerMessage,
+        },
+      };
     case 'payment.authorized':
       return {
         patch: {

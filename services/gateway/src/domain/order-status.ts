@@ -2,6 +2,7 @@
 export interface OrderFacts {
   rejected: boolean;
   addressRejected: boolean;
+  freightRequired: boolean;
   fraudDecision: 'approve' | 'review' | 'block' | null;
   paymentState: 'authorized' | 'captured' | 'failed' | 'authentication_required' | null;
   labelCreated: boolean;
@@ -12,6 +13,7 @@ export const ORDER_STATUSES = [
   'processing',
   'rejected',
   'held_for_address',
+  'held_for_freight',
   'blocked',
   'in_review',
   'declined',
@@ -25,6 +27,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Template whose delivery notifies the customer of each outcome. */
 const CUSTOMER_NOTICE: Partial<Record<OrderStatus, string>> = {
   held_for_address: 'address_correction',
+  held_for_freight: 'freight_required',
   blocked: 'order_cancelled',
   in_review: 'order_in_review',
   declined: 'payment_failed',
@@ -39,6 +42,7 @@ const CUSTOMER_NOTICE: Partial<Record<OrderStatus, string>> = {
  */
 export function deriveStatus(facts: OrderFacts): OrderStatus {
   if (facts.rejected) return 'rejected';
+  if (facts.freightRequired) return 'held_for_freight';
   if (facts.addressRejected) return 'held_for_address';
   if (facts.fraudDecision === 'block') return 'blocked';
   if (facts.fraudDecision === 'review') return 'in_review';

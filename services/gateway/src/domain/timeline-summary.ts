@@ -33,6 +33,8 @@ export function summarizeEvent(event: TypedEvent): string {
       return 'Shipping address verified';
     case 'shipment.address_rejected':
       return `Shipping address needs correction: ${(event.data as TypedEvent<'shipment.address_rejected'>['data']).customerMessage}`;
+    case 'shipment.freight_required':
+      return `Held for freight: ${(event.data as TypedEvent<'shipment.freight_required'>['data']).customerMessage}`;
     case 'payment.authorized': {
       const data = event.data as TypedEvent<'payment.authorized'>['data'];
       return `Payment authorized: ${money(data.amountMinor, data.currency)}`;

@@ -44,6 +44,8 @@ export function notificationHandlers(senders: MessageSenders): EventHandlers {
       notify(EVENT_MESSAGES['payment.authentication_required'](event.data), event.id, ctx),
     'shipment.address_rejected': (event, ctx) =>
       notify(EVENT_MESSAGES['shipment.address_rejected'](event.data), event.id, ctx),
+    'shipment.freight_required': (event, ctx) =>
+      notify(EVENT_MESSAGES['shipment.freight_required'](event.data), event.id, ctx),
     'fraud.assessed': (event, ctx) =>
       notify(EVENT_MESSAGES['fraud.assessed'](event.data), event.id, ctx),
     'shipment.label_created': (event, ctx) =>

@@ -36,6 +36,13 @@ export const EVENT_MESSAGES = {
     orderId: data.orderId,
     customerMessage: data.customerMessage,
   }),
+  'shipment.freight_required': (
+    data: EventData<'shipment.freight_required'>,
+  ): NotificationMessage => ({
+    template: 'freight_required',
+    orderId: data.orderId,
+    customerMessage: data.customerMessage,
+  }),
   'fraud.assessed': (data: EventData<'fraud.assessed'>): NotificationMessage | undefined => {
     if (data.decision === 'review') return { template: 'order_in_review', orderId: data.orderId };
     if (data.decision === 'block') return { template: 'order_cancelled', orderId: data.orderId };

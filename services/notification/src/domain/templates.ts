@@ -21,6 +21,7 @@ export type NotificationMessage =
       confirmationUrl?: string;
     }
   | { template: 'address_correction'; orderId: string; customerMessage: string }
+  | { template: 'freight_required'; orderId: string; customerMessage: string }
   | { template: 'order_in_review'; orderId: string }
   | { template: 'order_cancelled'; orderId: string }
   | { template: 'shipping_update'; orderId: string; carrier: string; trackingCode: string };
@@ -112,6 +113,17 @@ export const TEMPLATES: { [T in TemplateName]: TemplateDefinition<MessageOf<T>> 
     }),
     sms: (m) =>
       `We cannot ship order ${m.orderId} to the address you gave us. ${m.customerMessage}`,
+  },
+  freight_required: {
+    channels: ['email', 'sms'],
+    email: (m) => ({
+      subject: `Order ${m.orderId} needs a freight delivery`,
+      text: emailBody(
+        `Order ${m.orderId} is too large to send as parcels, so we have not charged you yet.`,
+        m.customerMessage,
+      ),
+    }),
+    sms: (m) => `Order ${m.orderId} needs a freight delivery. ${m.customerMessage}`,
   },
   order_in_review: {
     channels: ['email'],

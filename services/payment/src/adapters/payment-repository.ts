@@ -14,13 +14,19 @@ export interface PaymentRow {
   payment_method_id: string | null;
   fraud_decision: FraudDecision | null;
   address_verified: boolean | null;
+  freight_required: boolean;
   payment_intent_id: string | null;
 }
 
 export type CheckUpdate = Partial<
   Pick<
     PaymentRow,
-    'order_received' | 'currency' | 'payment_method_id' | 'fraud_decision' | 'address_verified'
+    | 'order_received'
+    | 'currency'
+    | 'payment_method_id'
+    | 'fraud_decision'
+    | 'address_verified'
+    | 'freight_required'
   >
 > & { subtotal_minor?: number; tax_minor?: number };
 
@@ -51,6 +57,7 @@ export function checksOf(row: PaymentRow): PaymentChecks {
     taxMinor: row.tax_minor === null ? null : Number(row.tax_minor),
     fraudDecision: row.fraud_decision,
     addressVerified: row.address_verified,
+    freightRequired: row.freight_required,
   };
 }
 

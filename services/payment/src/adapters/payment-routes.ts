@@ -19,6 +19,7 @@ const paymentView = {
         taxCalculated: { type: 'boolean' },
         fraudDecision: { type: ['string', 'null'] },
         addressVerified: { type: ['boolean', 'null'] },
+        freightRequired: { type: 'boolean' },
       },
     },
   },
@@ -53,6 +54,7 @@ export function registerPaymentRoutes(app: FastifyInstance, db: Knex): void {
           taxCalculated: row.tax_minor !== null,
           fraudDecision: row.fraud_decision,
           addressVerified: row.address_verified,
+          freightRequired: row.freight_required,
         },
       };
     },

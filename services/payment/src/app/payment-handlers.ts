@@ -5,8 +5,8 @@ import { advancePayment } from './take-payment.js';
 
 /**
  * Handlers of the payment service. Each records one input of the payment decision (the order,
- * its tax, its fraud decision, its address check) and then tries to move the payment forward, so
- * the order in which the four events arrive does not matter.
+ * its tax, its fraud decision, its address check or freight hold) and then tries to move the
+ * payment forward, so the order in which these events arrive does not matter.
  */
 export function paymentHandlers(gateway: PaymentGateway): EventHandlers {
   return {
@@ -47,6 +47,10 @@ export function paymentHandlers(gateway: PaymentGateway): EventHandlers {
     },
     'shipment.address_rejected': async (event, ctx) => {
       const row = await recordCheck(ctx.trx, event.data.orderId, { address_verified: false });
+      await advancePayment(row, gateway, ctx);
+    },
+    'shipment.freight_required': async (event, ctx) => {
+      const row = await recordCheck(ctx.trx, event.data.orderId, { freight_required: true });
       await advancePayment(row, gateway, ctx);
     },
   };

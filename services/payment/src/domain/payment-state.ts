@@ -13,6 +13,7 @@ export const PAYMENT_STATES = [
   'in_review',
   'blocked',
   'held_for_address',
+  'held_for_freight',
 ] as const;
 
 export type PaymentState = (typeof PAYMENT_STATES)[number];
@@ -25,6 +26,7 @@ const TRANSITIONS: Record<PaymentState, readonly PaymentState[]> = {
     'in_review',
     'blocked',
     'held_for_address',
+    'held_for_freight',
   ],
   authorized: ['captured', 'failed'],
   captured: [],
@@ -33,6 +35,7 @@ const TRANSITIONS: Record<PaymentState, readonly PaymentState[]> = {
   in_review: [],
   blocked: [],
   held_for_address: [],
+  held_for_freight: [],
 };
 
 /** A transition that the lifecycle does not allow; a bug, never retried. */
@@ -62,19 +65,22 @@ export interface PaymentChecks {
   taxMinor: number | null;
   fraudDecision: FraudDecision | null;
   addressVerified: boolean | null;
+  /** The order is too large or heavy for parcels and waits for freight. */
+  freightRequired: boolean;
 }
 
 export type NextStep =
   | { kind: 'wait' }
-  | { kind: 'hold'; state: 'held_for_address' | 'in_review' | 'blocked' }
+  | { kind: 'hold'; state: 'held_for_address' | 'held_for_freight' | 'in_review' | 'blocked' }
   | { kind: 'authorize' };
 
 /**
- * Decides what to do with the checks received so far. An address that cannot be shipped to
- * puts the order on hold before anything is charged, whatever the other checks report. A blocked
+ * Decides what to do with the checks received so far. An order that needs freight, or an address
+ * that cannot be shipped to, puts the order on hold before anything is charged, whatever the other checks report. A blocked
  * or reviewed order is never charged, and only an order that passed every check is authorized.
  */
 export function decideNextStep(checks: PaymentChecks): NextStep {
+  if (checks.freightRequired) return { kind: 'hold', state: 'held_for_freight' };
   if (checks.addressVerified === false) return { kind: 'hold', state: 'held_for_address' };
   if (checks.fraudDecision === 'block') return { kind: 'hold', state: 'blocked' };
   if (checks.fraudDecision === 'review') return { kind: 'hold', state: 'in_review' };

@@ -1,5 +1,7 @@
 import type { PostalAddress } from '@orderflow/contracts';
 import type { Knex } from 'knex';
+import type { FreightReason } from '../domain/freight.js';
+import { MAX_PARCEL_WEIGHT_OZ } from '../domain/parcel-weight.js';
 import type { ShipmentState } from '../domain/shipment-state.js';
 import type { PurchaseReference, PurchasedLabel, ShipMode } from '../domain/shipping-ports.js';
 
@@ -13,6 +15,7 @@ export interface ShipmentRow {
   address_id: string | null;
   rejected_field: string | null;
   rejection_message: string | null;
+  freight_reason: FreightReason | null;
   shipment_id: string | null;
   tracker_id: string | null;
   tracking_code: string | null;
@@ -58,11 +61,20 @@ export type NewShipment = {
   shipTo: PostalAddress;
   shipMode: ShipMode;
   estimatedWeightOz: number;
-  /** Weight of each parcel in ounces. The shipments row stores the first. */
-  parcelWeightsOz: readonly number[];
 } & (
-  | { status: 'address_verified'; addressId: string }
-  | { status: 'address_rejected'; rejectedField: string; rejectionMessage: string }
+  | {
+      status: 'address_verified';
+      addressId: string;
+      /** Weight of each parcel in ounces. The shipments row stores the first. */
+      parcelWeightsOz: readonly number[];
+    }
+  | {
+      status: 'address_rejected';
+      rejectedField: string;
+      rejectionMessage: string;
+      parcelWeightsOz: readonly number[];
+    }
+  | { status: 'freight_required'; freightReason: FreightReason; customerMessage: string }
 );
 
 export async function findShipment(
@@ -84,18 +96,33 @@ export async function lockShipment(
     ShipmentRow | undefined;
 }
 
-/** Inserts the shipment and one `shipment_parcels` row per parcel weight. */
+/**
+ * Inserts the shipment and one `shipment_parcels` row per parcel weight. A shipment that needs
+ * freight has no parcels; its row stores the estimate capped at the heaviest parcel.
+ */
 export async function insertShipment(trx: Knex.Transaction, shipment: NewShipment): Promise<void> {
-  const [firstWeightOz] = shipment.parcelWeightsOz;
-  if (firstWeightOz === undefined) {
-    throw new Error(`shipment of order ${shipment.orderId} has no parcels`);
-  }
-  await trx('shipments').insert({
+  const row = {
     order_id: shipment.orderId,
     status: shipment.status,
     ship_to: JSON.stringify(shipment.shipTo),
     ship_mode: shipment.shipMode,
     estimated_weight_oz: shipment.estimatedWeightOz,
+  };
+  if (shipment.status === 'freight_required') {
+    await trx('shipments').insert({
+      ...row,
+      parcel_weight_oz: Math.min(shipment.estimatedWeightOz, MAX_PARCEL_WEIGHT_OZ),
+      freight_reason: shipment.freightReason,
+      rejection_message: shipment.customerMessage,
+    });
+    return;
+  }
+  const [firstWeightOz] = shipment.parcelWeightsOz;
+  if (firstWeightOz === undefined) {
+    throw new Error(`shipment of order ${shipment.orderId} has no parcels`);
+  }
+  await trx('shipments').insert({
+    ...row,
     parcel_weight_oz: firstWeightOz,
     ...(shipment.status === 'address_verified'
       ? { address_id: shipment.addressId }

@@ -2,6 +2,7 @@ import { ORDER_ID_PARAM } from '@orderflow/contracts';
 import { NotFoundError } from '@orderflow/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
+import { SHIPMENT_STATES } from '../domain/shipment-state.js';
 import {
   findParcels,
   findShipment,
@@ -15,7 +16,7 @@ const shipmentView = {
   type: 'object',
   properties: {
     orderId: { type: 'string' },
-    status: { type: 'string', enum: ['address_verified', 'address_rejected', 'label_purchased'] },
+    status: { type: 'string', enum: [...SHIPMENT_STATES] },
     shipMode: { type: 'string' },
     estimatedWeightOz: { type: 'integer', description: 'Estimated from product categories' },
     parcelWeightOz: {
@@ -52,6 +53,14 @@ const shipmentView = {
     rejection: {
       type: ['object', 'null'],
       properties: { field: { type: 'string' }, customerMessage: { type: 'string' } },
+    },
+    freight: {
+      type: ['object', 'null'],
+      description: 'Set when the order is too large or heavy for parcels; nothing is charged',
+      properties: {
+        reason: { type: 'string', enum: ['too_many_parcels', 'item_too_heavy'] },
+        customerMessage: { type: 'string' },
+      },
     },
     label: {
       type: ['object', 'null'],
@@ -115,6 +124,10 @@ function toView(row: ShipmentRow, parcels: readonly ShipmentParcelRow[]) {
       row.rejected_field === null
         ? null
         : { field: row.rejected_field, customerMessage: row.rejection_message ?? '' },
+    freight:
+      row.freight_reason === null
+        ? null
+        : { reason: row.freight_reason, customerMessage: row.rejection_message ?? '' },
     label:
       row.status === 'label_purchased'
         ? {

@@ -11,7 +11,7 @@ import {
   saveLabels,
 } from '../adapters/shipping-repository.js';
 import { nextLabelStep } from '../domain/shipment-state.js';
-import { addressNotVerified } from '../domain/shipping-errors.js';
+import { notShippable } from '../domain/shipping-errors.js';
 import {
   PURCHASE_NOT_FOUND,
   type Carrier,
@@ -52,7 +52,7 @@ export async function buyLabel(
     ctx.log.info({ trackingCode: shipment.tracking_code }, 'label already bought, skipped');
     return;
   }
-  if (step.kind === 'address_rejected') throw addressNotVerified(orderId);
+  if (step.kind === 'not_shippable') throw notShippable(orderId, step.state);
 
   const parcelWeightsOz = await plannedParcelWeights(ctx, orderId, shipment.parcel_weight_oz);
   const request: ParcelLabelsRequest = {

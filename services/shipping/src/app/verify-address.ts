@@ -1,7 +1,7 @@
 import type { CheckoutOrder } from '@orderflow/contracts';
 import type { HandlerContext } from '@orderflow/messaging';
 import { findShipment, insertShipment } from '../adapters/shipping-repository.js';
-import { estimateOrderWeightOz, packParcels } from '../domain/parcel-weight.js';
+import { freightMessage, planShipment } from '../domain/freight.js';
 import { addressCorrectionMessage, rejectedFieldPath } from '../domain/shipment-state.js';
 import type { Carrier } from '../domain/shipping-ports.js';
 
@@ -12,11 +12,14 @@ import type { Carrier } from '../domain/shipping-ports.js';
  * a shipment is skipped.
  *
  * The order's items are packed into parcels of at most 150 lb here, because the capture that
- * buys the labels does not carry the order lines. An item heavier than that is a final error.
+ * buys the labels does not carry the order lines. An order with an item heavier than that, or
+ * with more than `maxParcels` parcels, needs freight: it is held with `shipment.freight_required`
+ * and its address is not checked.
  */
 export async function verifyShippingAddress(
   order: CheckoutOrder,
   carrier: Carrier,
+  maxParcels: number,
   ctx: HandlerContext,
 ): Promise<void> {
   if (await findShipment(ctx.trx, order.orderId)) {
@@ -24,8 +27,37 @@ export async function verifyShippingAddress(
     return;
   }
   const { orderId, shipTo } = order;
-  const estimatedWeightOz = estimateOrderWeightOz(order.lines);
-  const parcelWeightsOz = packParcels(order.lines).map((parcel) => parcel.weightOz);
+  const plan = planShipment(order.lines, maxParcels);
+  const { estimatedWeightOz } = plan;
+  if (plan.kind === 'freight') {
+    const customerMessage = freightMessage(plan, maxParcels);
+    await insertShipment(ctx.trx, {
+      orderId,
+      shipTo,
+      shipMode: order.shipMode,
+      estimatedWeightOz,
+      status: 'freight_required',
+      freightReason: plan.reason,
+      customerMessage,
+    });
+    await ctx.publish({
+      type: 'shipment.freight_required',
+      subject: orderId,
+      data: {
+        orderId,
+        reason: plan.reason,
+        estimatedWeightOz,
+        ...(plan.reason === 'too_many_parcels' ? { parcels: plan.parcels } : {}),
+        customerMessage,
+      },
+    });
+    ctx.log.info(
+      { reason: plan.reason, estimatedWeightOz, maxParcels },
+      'order needs freight, held',
+    );
+    return;
+  }
+  const parcelWeightsOz = plan.parcels.map((parcel) => parcel.weightOz);
   const verification = await carrier.verifyAddress({
     street: shipTo.street,
     city: shipTo.city,

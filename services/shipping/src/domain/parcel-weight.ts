@@ -96,6 +96,11 @@ export function packParcels(
   return parcels;
 }
 
+/** Weight of the heaviest single item of the order in ounces; 0 for an order without lines. */
+export function heaviestItemWeightOz(lines: readonly Pick<OrderLine, 'category'>[]): number {
+  return lines.reduce((heaviest, line) => Math.max(heaviest, itemWeightOz(line.category)), 0);
+}
+
 function itemWeightOz(category: string | undefined): number {
   if (category !== undefined && Object.hasOwn(CATEGORY_ITEM_WEIGHT_OZ, category)) {
     return CATEGORY_ITEM_WEIGHT_OZ[category as keyof typeof CATEGORY_ITEM_WEIGHT_OZ];

@@ -1,20 +1,28 @@
 /**
- * Lifecycle of one order's shipment. A row starts verified or rejected by the address check;
- * only a verified one moves on, once, to `label_purchased`.
+ * Lifecycle of one order's shipment. A row starts verified or rejected by the address check, or
+ * as `freight_required` for an order too large for parcels; only a verified one moves on, once,
+ * to `label_purchased`.
  */
-export const SHIPMENT_STATES = ['address_verified', 'address_rejected', 'label_purchased'] as const;
+export const SHIPMENT_STATES = [
+  'address_verified',
+  'address_rejected',
+  'freight_required',
+  'label_purchased',
+] as const;
 
 export type ShipmentState = (typeof SHIPMENT_STATES)[number];
 
 export type LabelStep =
   | { kind: 'buy'; from: 'address_verified'; to: 'label_purchased' }
   | { kind: 'already_bought' }
-  | { kind: 'address_rejected' };
+  | { kind: 'not_shippable'; state: 'address_rejected' | 'freight_required' };
 
 /** Decides what a captured payment means for a shipment in `state`. */
 export function nextLabelStep(state: ShipmentState): LabelStep {
   if (state === 'label_purchased') return { kind: 'already_bought' };
-  if (state === 'address_rejected') return { kind: 'address_rejected' };
+  if (state === 'address_rejected' || state === 'freight_required') {
+    return { kind: 'not_shippable', state };
+  }
   return { kind: 'buy', from: state, to: 'label_purchased' };
 }
 

@@ -1,10 +1,20 @@
 import { AppError } from '@orderflow/service-kit';
 
 /**
- * Creates the final error for a capture of an order whose address was rejected. Payment never
- * charges such an order, so this is a bug upstream and a retry cannot help.
+ * Creates the final error for a capture of an order whose address was rejected or that needs
+ * freight. Payment never charges such an order, so this is a bug upstream and a retry cannot help.
  */
-export function addressNotVerified(orderId: string): AppError {
+export function notShippable(
+  orderId: string,
+  state: 'address_rejected' | 'freight_required',
+): AppError {
+  if (state === 'freight_required') {
+    return new AppError(
+      'FREIGHT_REQUIRED',
+      `order ${orderId} was paid but needs freight, which this service does not book; no label is bought`,
+      { retryable: false, statusCode: 409 },
+    );
+  }
   return new AppError(
     'ADDRESS_NOT_VERIFIED',
     `order ${orderId} was paid but its shipping address was rejected; no label is bought`,
