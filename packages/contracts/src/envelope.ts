@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './event-catalog.js';
+import { formatFieldPath } from './field-path.js';
 
 /**
  * CloudEvents 1.0 envelope in structured mode: the whole envelope is the Kafka message value,
@@ -57,7 +58,7 @@ export class ContractViolationError extends Error {
 /** Converts zod issues to dotted paths, prefixed with `prefix` (such as `data`). */
 export function toContractIssues(error: z.ZodError, prefix = ''): ContractIssue[] {
   return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    path: formatFieldPath(prefix === '' ? issue.path : [prefix, ...issue.path]),
     message: issue.message,
   }));
 }

@@ -8,3 +8,4 @@ export * from './compatibility.js';
 export { FRAUD_DECISIONS } from './events/fraud-assessed.js';
 export { NOTIFICATION_CHANNELS } from './events/notification-sent.js';
 export * from './text-safety.js';
+export * from './field-path.js';

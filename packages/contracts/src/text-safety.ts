@@ -1,3 +1,5 @@
+import { formatFieldPath } from './field-path.js';
+
 /** Deepest nesting that `findUnsafeText` walks; deeper input is reported, not followed. */
 export const MAX_INSPECTED_DEPTH = 32;
 
@@ -66,7 +68,7 @@ export function findUnsafeText(value: unknown): TextIssue[] {
   const pending: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
   while (pending.length > 0) {
     const { value: current, path } = pending.pop()!;
-    const at = path.join('.');
+    const at = formatFieldPath(path);
     if (typeof current === 'string') {
       if (INVALID_TEXT.test(current)) {
         issues.push({

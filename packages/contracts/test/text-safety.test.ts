@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsCardNumber, redactCardNumbers } from '../src/text-safety.js';
+import { containsCardNumber, findUnsafeText, redactCardNumbers } from '../src/text-safety.js';
 
 describe('redactCardNumbers', () => {
   it('replaces card numbers in any separator style', () => {
@@ -23,5 +23,13 @@ describe('redactCardNumbers', () => {
   it('leaves nothing that containsCardNumber finds', () => {
     const redacted = redactCardNumbers('cards 4242424242424242 and 5555555555554444');
     expect(containsCardNumber(redacted)).toBe(false);
+  });
+});
+
+describe('findUnsafeText', () => {
+  it('quotes a dotted key in the path', () => {
+    const issues = findUnsafeText({ metadata: { 'gift.wrap': 'bow\u0000' } });
+
+    expect(issues.map((issue) => issue.path)).toEqual(['metadata["gift.wrap"]']);
   });
 });

@@ -1,3 +1,4 @@
+import { formatFieldPath } from '@orderflow/contracts';
 import type {
   FastifyError,
   FastifyInstance,
@@ -183,7 +184,7 @@ function toFieldIssue(item: AjvError, context: string | undefined): FieldIssue {
   if (item.keyword === 'required' && typeof missing === 'string') segments.push(missing);
 
   const prefix = VALIDATION_PATH_PREFIX[context ?? 'body'] ?? context ?? '';
-  const path = [prefix, ...segments].filter((segment) => segment !== '').join('.');
+  const path = formatFieldPath(prefix === '' ? segments : [prefix, ...segments]);
   const message = item.keyword === 'required' ? 'is required' : (item.message ?? 'is invalid');
   return { path, message };
 }

@@ -4,6 +4,7 @@
  * provider adapters make the same decision from the same object.
  */
 
+import { formatFieldPath } from '@orderflow/contracts';
 import type { z } from 'zod';
 
 /** Base class for errors that the platform raises on purpose. */
@@ -98,7 +99,7 @@ export class ProviderError extends AppError {
 export function validationErrorFromZod(error: z.ZodError): ValidationError {
   return new ValidationError(
     error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
+      path: formatFieldPath(issue.path),
       message: issue.message,
     })),
   );

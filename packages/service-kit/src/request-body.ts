@@ -1,4 +1,4 @@
-import { redactCardNumbers } from '@orderflow/contracts';
+import { formatFieldPath, redactCardNumbers } from '@orderflow/contracts';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import { findDuplicateKey, type JsonPath } from './json-duplicate-keys.js';
@@ -153,7 +153,7 @@ function invalidJsonError(text: string): AppError {
 
 function duplicateKeyError(path: JsonPath): AppError {
   // A key is client data: a card number used as a key must not reach the response or the log.
-  const dottedPath = clipHeaderValue(redactCardNumbers(path.join('.')));
+  const dottedPath = clipHeaderValue(redactCardNumbers(formatFieldPath(path)));
   return new AppError(
     'DUPLICATE_JSON_KEY',
     `Request body contains the key ${JSON.stringify(dottedPath)} more than once in the same object; send each field once`,

@@ -332,6 +332,24 @@ describe('request bodies', () => {
     expect(response.json().error.message).toContain('"lines.1.sku"');
   });
 
+  it('quotes a duplicate key containing a dot', async () => {
+    const dotted = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"bolt","parts":{"a.b":1,"a.b":2}}',
+    });
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/widgets',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name":"bolt","parts":{"a":{"b":1,"b":2}}}',
+    });
+
+    expect(dotted.json().error.details).toEqual({ path: 'parts["a.b"]' });
+    expect(nested.json().error.details).toEqual({ path: 'parts.a.b' });
+  });
+
   it('accepts the same key in different objects', async () => {
     const response = await app.inject({
       method: 'POST',
