@@ -274,7 +274,7 @@ describe('notification service', () => {
     const phone = fictionPhone();
     const order = checkoutOrder({ phone });
     const customerMessage =
-      'This order would fill 267 parcels, more than the 200 that one parcel shipment can hold.';
+      'This order would fill 267 parcels, more than the 100 that one parcel shipment can hold.';
     await bed.publishNewEvent('order.created', order);
     await bed.publishNewEvent('shipment.freight_required', {
       orderId: order.orderId,

@@ -1,8 +1,8 @@
 import { baseServiceConfig, eventServiceConfig } from '@orderflow/service-kit';
 import { z } from 'zod';
-import { DEFAULT_MAX_PARCELS_PER_SHIPMENT } from './domain/freight.js';
+import { MAX_PARCELS_PER_SHIPMENT } from './domain/freight.js';
 
-const PARCEL_LIMIT_EXPECTED = 'expected a whole number of parcels from 1 to 1000';
+const PARCEL_LIMIT_EXPECTED = `expected a whole number of parcels from 1 to ${MAX_PARCELS_PER_SHIPMENT}`;
 
 export const shippingConfigSchema = z.object({
   ...baseServiceConfig,
@@ -18,10 +18,12 @@ export const shippingConfigSchema = z.object({
    */
   MAX_PARCELS_PER_SHIPMENT: z
     .string()
-    .regex(/^\d{1,4}$/, { error: PARCEL_LIMIT_EXPECTED })
+    .regex(/^\d{1,3}$/, { error: PARCEL_LIMIT_EXPECTED })
     .transform(Number)
-    .refine((parcels) => parcels >= 1 && parcels <= 1_000, { error: PARCEL_LIMIT_EXPECTED })
-    .default(DEFAULT_MAX_PARCELS_PER_SHIPMENT),
+    .refine((parcels) => parcels >= 1 && parcels <= MAX_PARCELS_PER_SHIPMENT, {
+      error: PARCEL_LIMIT_EXPECTED,
+    })
+    .default(MAX_PARCELS_PER_SHIPMENT),
   /** Address that labels are bought from. The defaults describe a fictional warehouse. */
   WAREHOUSE_NAME: z.string().min(1).default('Orderflow Fulfilment Center'),
   WAREHOUSE_STREET: z.string().min(1).default('500 Commerce Drive'),

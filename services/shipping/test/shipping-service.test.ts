@@ -106,6 +106,19 @@ function freightOrder(orderId: string): CheckoutOrder {
   return { ...usOrder(orderId), lines, totals: { subtotalMinor: 16_000_000 } };
 }
 
+/** Builds a US order of one line of chairs, 7 of which fill a parcel. */
+function chairOrder(orderId: string, chairs: number): CheckoutOrder {
+  const line = {
+    productId: 'FUR-CH-10002024',
+    name: 'Chair',
+    category: 'Furniture',
+    quantity: chairs,
+    discountRate: 0,
+    lineTotalMinor: chairs * 10_000,
+  };
+  return { ...usOrder(orderId), lines: [line], totals: { subtotalMinor: chairs * 10_000 } };
+}
+
 /** Parcel weights of `heavyOrder`: 7 chairs and the reams, 7 chairs, then 2 chairs. */
 const HEAVY_PARCEL_WEIGHTS_OZ = [7 * 320 + 3 * 16, 7 * 320, 2 * 320];
 
@@ -320,6 +333,24 @@ describe('shipping service', () => {
       freight: { reason: 'too_many_parcels', customerMessage: event.data.customerMessage },
       label: null,
     });
+  });
+
+  it('labels the largest parcel shipment', async () => {
+    await bed.publish(orderCreated(chairOrder('SH-PARCELS-100', 700)));
+    await bed.nextEvent('shipment.address_verified', 'SH-PARCELS-100');
+    await bed.publish(paymentCaptured('SH-PARCELS-100'));
+    const event = await bed.nextEvent('shipment.label_created', 'SH-PARCELS-100');
+
+    expect(event.data.parcels).toHaveLength(100);
+    expect((await shipmentView('SH-PARCELS-100')).status).toBe('label_purchased');
+  });
+
+  it('holds one parcel more for freight', async () => {
+    await bed.publish(orderCreated(chairOrder('SH-PARCELS-101', 701)));
+    const event = await bed.nextEvent('shipment.freight_required', 'SH-PARCELS-101');
+
+    expect(event.data.parcels).toBe(101);
+    expect(event.data.customerMessage).toContain('more than the 100 that one parcel shipment');
   });
 
   it('buys a label after capture', async () => {

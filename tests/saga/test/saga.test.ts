@@ -57,7 +57,7 @@ const SCENARIOS: Scenario[] = [
     expected: ['held_for_address'],
   },
   {
-    // 1,500 chairs at 7 a parcel fill 215 parcels, more than the 200 of one shipment.
+    // 1,500 chairs at 7 a parcel fill 215 parcels, more than the 100 of one shipment.
     orderId: 'SAGA-FREIGHT',
     card: '4242424242424242',
     lines: [

@@ -1,6 +1,6 @@
 import type { EventHandlers } from '@orderflow/messaging';
 import type { Knex } from 'knex';
-import { DEFAULT_MAX_PARCELS_PER_SHIPMENT } from '../domain/freight.js';
+import { MAX_PARCELS_PER_SHIPMENT } from '../domain/freight.js';
 import type { Carrier, CarrierAddress } from '../domain/shipping-ports.js';
 import { buyLabel } from './buy-label.js';
 import { verifyShippingAddress } from './verify-address.js';
@@ -15,7 +15,7 @@ export function shippingHandlers(
   carrier: Carrier,
   warehouse: CarrierAddress,
   db: Knex,
-  maxParcels: number = DEFAULT_MAX_PARCELS_PER_SHIPMENT,
+  maxParcels: number = MAX_PARCELS_PER_SHIPMENT,
 ): EventHandlers {
   return {
     'order.created': (event, ctx) => verifyShippingAddress(event.data, carrier, maxParcels, ctx),

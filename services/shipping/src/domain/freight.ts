@@ -8,10 +8,10 @@ import {
 } from './parcel-weight.js';
 
 /**
- * Default maximum number of parcels in one shipment. UPS labels up to 200 parcels as one
- * multi-piece shipment (as Shippo documents it), and an order that fills more ships as freight.
+ * Maximum number of parcels in one shipment, and the default limit. The EasyPost adapter buys
+ * the labels of several parcels as one EasyPost Order, which takes at most 100 shipments.
  */
-export const DEFAULT_MAX_PARCELS_PER_SHIPMENT = 200;
+export const MAX_PARCELS_PER_SHIPMENT = 100;
 
 export type FreightReason = 'too_many_parcels' | 'item_too_heavy';
 
