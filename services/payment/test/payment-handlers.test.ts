@@ -369,6 +369,35 @@ describe('payment handlers', () => {
     expect(await db('payment_attempts').where({ order_id: 'PAY-ADDRESS' })).toEqual([]);
   });
 
+  it('ranks a late freight hold above a block', async () => {
+    const orderId = 'PAY-BLOCK-FREIGHT';
+    await publish('order.created', orderId, await orderData(orderId));
+    await publish('fraud.assessed', orderId, {
+      orderId,
+      decision: 'block',
+      score: 0.97,
+      reasons: [],
+    });
+    const stateOf = async () => (await db('payments').where({ order_id: orderId }).first())?.state;
+    await waitFor(async () => (await stateOf()) === 'blocked', {
+      timeoutMs: 30_000,
+      description: 'payment blocked',
+    });
+
+    await publish('shipment.freight_required', orderId, {
+      orderId,
+      reason: 'too_many_parcels',
+      estimatedWeightOz: 640_000,
+      parcels: 267,
+      customerMessage: 'It travels by freight.',
+    });
+    await waitFor(async () => (await stateOf()) === 'held_for_freight', {
+      timeoutMs: 30_000,
+      description: 'payment held for freight',
+    });
+    expect(await db('payment_attempts').where({ order_id: orderId })).toEqual([]);
+  });
+
   it('charges nothing when the order needs freight', async () => {
     await placeOrder('PAY-FREIGHT', '4242424242424242', 'freight');
     await waitFor(

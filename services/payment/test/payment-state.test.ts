@@ -92,6 +92,22 @@ describe('transition', () => {
     expect(() => transition('awaiting_checks', 'captured')).toThrow(IllegalTransitionError);
   });
 
+  it('lets a hold give way to a higher hold', () => {
+    expect(transition('blocked', 'held_for_freight')).toEqual({
+      from: 'blocked',
+      to: 'held_for_freight',
+    });
+    expect(transition('in_review', 'held_for_address')).toEqual({
+      from: 'in_review',
+      to: 'held_for_address',
+    });
+  });
+
+  it('keeps a hold from giving way to a lower hold', () => {
+    expect(() => transition('held_for_freight', 'blocked')).toThrow(IllegalTransitionError);
+    expect(() => transition('held_for_address', 'in_review')).toThrow(IllegalTransitionError);
+  });
+
   it('rejects leaving a final state', () => {
     expect(() => transition('blocked', 'authorized')).toThrow(
       'payment cannot move from blocked to authorized',

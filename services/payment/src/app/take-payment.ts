@@ -7,7 +7,12 @@ import {
 } from '../adapters/payment-repository.js';
 import { ProviderError } from '@orderflow/service-kit';
 import type { AuthorizeRequest, AuthorizeResult, PaymentGateway } from '../domain/payment-ports.js';
-import { decideNextStep, idempotencyKey, transition } from '../domain/payment-state.js';
+import {
+  HOLD_STATES,
+  decideNextStep,
+  idempotencyKey,
+  transition,
+} from '../domain/payment-state.js';
 
 export const REJECTED_PAYMENT_MESSAGE =
   'We could not use the payment details you gave us. Please check them or choose another payment method; nothing has been charged.';
@@ -17,7 +22,8 @@ export const AUTHENTICATION_MESSAGE =
 
 /**
  * Moves an order's payment forward once its checks allow it: puts the order on hold, or authorizes
- * and captures the total (subtotal plus tax) and emits the matching events. Runs inside the
+ * and captures the total (subtotal plus tax) and emits the matching events. A held order moves
+ * to a higher-ranked hold when a later check calls for one, such as a freight hold after a block. Runs inside the
  * handler's transaction with the payment row locked. Provider faults are thrown, which rolls the
  * transaction back; the retry reuses the same idempotency keys, so it cannot charge twice.
  */
@@ -26,14 +32,18 @@ export async function advancePayment(
   gateway: PaymentGateway,
   ctx: HandlerContext,
 ): Promise<void> {
-  if (row.state !== 'awaiting_checks') return;
+  const isHeld = HOLD_STATES.has(row.state);
+  if (row.state !== 'awaiting_checks' && !isHeld) return;
   const step = decideNextStep(checksOf(row));
-  if (step.kind === 'wait') return;
   if (step.kind === 'hold') {
+    if (step.state === row.state) return;
     await saveState(ctx.trx, row.order_id, transition(row.state, step.state));
-    ctx.log.info({ state: step.state }, 'payment held');
+    ctx.log.info({ state: step.state, previousState: row.state }, 'payment held');
     return;
   }
+  // A held order never reaches authorization: every hold state comes from a check result
+  // that decideNextStep still reports as a hold.
+  if (step.kind === 'wait' || isHeld) return;
   await authorizeAndCapture(row, gateway, ctx);
 }
 

@@ -32,11 +32,21 @@ const TRANSITIONS: Record<PaymentState, readonly PaymentState[]> = {
   captured: [],
   failed: [],
   authentication_required: [],
-  in_review: [],
-  blocked: [],
-  held_for_address: [],
+  // A hold gives way only to a hold that decideNextStep ranks higher, so the final hold does
+  // not depend on the order in which the checks arrived.
+  in_review: ['held_for_address', 'held_for_freight'],
+  blocked: ['held_for_address', 'held_for_freight'],
+  held_for_address: ['held_for_freight'],
   held_for_freight: [],
 };
+
+/** States in which an order waits uncharged. A later check may replace one with a higher hold. */
+export const HOLD_STATES: ReadonlySet<PaymentState> = new Set([
+  'in_review',
+  'blocked',
+  'held_for_address',
+  'held_for_freight',
+]);
 
 /** A transition that the lifecycle does not allow; a bug, never retried. */
 export class IllegalTransitionError extends Error {
