@@ -23,9 +23,10 @@ export const AUTHENTICATION_MESSAGE =
 /**
  * Moves an order's payment forward once its checks allow it: puts the order on hold, or authorizes
  * and captures the total (subtotal plus tax) and emits the matching events. A held order moves
- * to a higher-ranked hold when a later check calls for one, such as a freight hold after a block. Runs inside the
- * handler's transaction with the payment row locked. Provider faults are thrown, which rolls the
- * transaction back; the retry reuses the same idempotency keys, so it cannot charge twice.
+ * to a higher-ranked hold when a later check calls for one, such as a freight hold after a block.
+ * Runs inside the handler's transaction with the payment row locked. Provider faults are thrown,
+ * which rolls the transaction back; the retry reuses the same idempotency keys, so it cannot
+ * charge twice.
  */
 export async function advancePayment(
   row: PaymentRow,

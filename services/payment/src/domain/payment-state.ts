@@ -86,8 +86,9 @@ export type NextStep =
 
 /**
  * Decides what to do with the checks received so far. An order that needs freight, or an address
- * that cannot be shipped to, puts the order on hold before anything is charged, whatever the other checks report. A blocked
- * or reviewed order is never charged, and only an order that passed every check is authorized.
+ * that cannot be shipped to, puts the order on hold before anything is charged, whatever the
+ * other checks report. A blocked or reviewed order is never charged, and only an order that
+ * passed every check is authorized. Holds rank freight, address, block, review.
  */
 export function decideNextStep(checks: PaymentChecks): NextStep {
   if (checks.freightRequired) return { kind: 'hold', state: 'held_for_freight' };
