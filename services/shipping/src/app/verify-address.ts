@@ -1,7 +1,7 @@
 import type { CheckoutOrder } from '@orderflow/contracts';
 import type { HandlerContext } from '@orderflow/messaging';
 import { findShipment, insertShipment } from '../adapters/shipping-repository.js';
-import { freightMessage, planShipment } from '../domain/freight.js';
+import { freightMessage, planShipment, type ShipmentPlan } from '../domain/freight.js';
 import { addressCorrectionMessage, rejectedFieldPath } from '../domain/shipment-state.js';
 import type { Carrier } from '../domain/shipping-ports.js';
 
@@ -28,35 +28,11 @@ export async function verifyShippingAddress(
   }
   const { orderId, shipTo } = order;
   const plan = planShipment(order.lines, maxParcels);
-  const { estimatedWeightOz } = plan;
   if (plan.kind === 'freight') {
-    const customerMessage = freightMessage(plan, maxParcels);
-    await insertShipment(ctx.trx, {
-      orderId,
-      shipTo,
-      shipMode: order.shipMode,
-      estimatedWeightOz,
-      status: 'freight_required',
-      freightReason: plan.reason,
-      customerMessage,
-    });
-    await ctx.publish({
-      type: 'shipment.freight_required',
-      subject: orderId,
-      data: {
-        orderId,
-        reason: plan.reason,
-        estimatedWeightOz,
-        ...(plan.reason === 'too_many_parcels' ? { parcels: plan.parcels } : {}),
-        customerMessage,
-      },
-    });
-    ctx.log.info(
-      { reason: plan.reason, estimatedWeightOz, maxParcels },
-      'order needs freight, held',
-    );
+    await holdForFreight(order, plan, maxParcels, ctx);
     return;
   }
+  const { estimatedWeightOz } = plan;
   const parcelWeightsOz = plan.parcels.map((parcel) => parcel.weightOz);
   const verification = await carrier.verifyAddress({
     street: shipTo.street,
@@ -107,4 +83,37 @@ export async function verifyShippingAddress(
     data: { orderId, field, customerMessage },
   });
   ctx.log.info({ country: shipTo.country, field }, 'shipping address rejected');
+}
+
+/** Stores the order's shipment as `freight_required` and emits `shipment.freight_required`. */
+async function holdForFreight(
+  order: CheckoutOrder,
+  plan: Extract<ShipmentPlan, { kind: 'freight' }>,
+  maxParcels: number,
+  ctx: HandlerContext,
+): Promise<void> {
+  const { orderId } = order;
+  const { estimatedWeightOz } = plan;
+  const customerMessage = freightMessage(plan, maxParcels);
+  await insertShipment(ctx.trx, {
+    orderId,
+    shipTo: order.shipTo,
+    shipMode: order.shipMode,
+    estimatedWeightOz,
+    status: 'freight_required',
+    freightReason: plan.reason,
+    customerMessage,
+  });
+  await ctx.publish({
+    type: 'shipment.freight_required',
+    subject: orderId,
+    data: {
+      orderId,
+      reason: plan.reason,
+      estimatedWeightOz,
+      ...(plan.reason === 'too_many_parcels' ? { parcels: plan.parcels } : {}),
+      customerMessage,
+    },
+  });
+  ctx.log.info({ reason: plan.reason, estimatedWeightOz, maxParcels }, 'order needs freight, held');
 }
