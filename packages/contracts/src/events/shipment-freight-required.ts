@@ -3,7 +3,8 @@ import { orderId } from './common.js';
 
 /**
  * Event data of an order too large or heavy for parcels. It needs freight, which the platform
- * does not book, so nothing is charged and the customer is notified that the shop will call.
+ * does not book, so nothing is charged and the customer is notified that the shop will get in
+ * touch.
  */
 export const shipmentFreightRequiredV1 = z.object({
   orderId,
