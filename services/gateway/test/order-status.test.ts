@@ -22,7 +22,7 @@ describe('deriveStatus', () => {
     );
   });
 
-  it('lets a freight hold win over an address hold and a fraud block', () => {
+  it('ranks freight above address and block', () => {
     expect(
       deriveStatus({
         ...base,
@@ -74,11 +74,11 @@ describe('isSettled', () => {
     );
   });
 
-  it('settles a freight hold once the customer was told', () => {
-    const held = { ...base, freightRequired: true };
-    expect(isSettled('held_for_freight', held)).toBe(false);
+  it('settles a freight hold after notice', () => {
+    const freightHeld = { ...base, freightRequired: true };
+    expect(isSettled('held_for_freight', freightHeld)).toBe(false);
     expect(
-      isSettled('held_for_freight', { ...held, notifiedTemplates: ['freight_required'] }),
+      isSettled('held_for_freight', { ...freightHeld, notifiedTemplates: ['freight_required'] }),
     ).toBe(true);
   });
 

@@ -44,7 +44,7 @@ describe('decideNextStep', () => {
     });
   });
 
-  it('holds an order that needs freight before anything else is known', () => {
+  it('holds freight before other checks', () => {
     expect(
       decideNextStep({
         orderReceived: false,
@@ -56,7 +56,7 @@ describe('decideNextStep', () => {
     ).toEqual({ kind: 'hold', state: 'held_for_freight' });
   });
 
-  it('prefers the freight hold over a fraud decision and an approved address', () => {
+  it('prefers freight over a fraud block', () => {
     expect(decideNextStep({ ...allPassed, fraudDecision: 'block', freightRequired: true })).toEqual(
       { kind: 'hold', state: 'held_for_freight' },
     );
@@ -103,7 +103,7 @@ describe('transition', () => {
     });
   });
 
-  it('keeps a hold from giving way to a lower hold', () => {
+  it('keeps a hold above lower holds', () => {
     expect(() => transition('held_for_freight', 'blocked')).toThrow(IllegalTransitionError);
     expect(() => transition('held_for_address', 'in_review')).toThrow(IllegalTransitionError);
   });

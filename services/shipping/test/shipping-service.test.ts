@@ -487,9 +487,13 @@ describe('shipping service', () => {
     }
   });
 
-  it('buys one label when the label commit fails', async () => {
-    const orderId = 'SH-COMMIT-1';
-    await bed.publish(orderCreated(usOrder(orderId)));
+  /**
+   * Captures a verified order whose first label commit fails, checks that the capture was retried
+   * once and emitted one label event, and returns that event with the sandbox's shipments.
+   */
+  async function captureWithFailedLabelCommit(order: CheckoutOrder) {
+    const { orderId } = order;
+    await bed.publish(orderCreated(order));
     await bed.nextEvent('shipment.address_verified', orderId);
     const labelCommits = await failFirstLabelCommit(orderId);
     const retriedBefore = await retriedCaptures();
@@ -500,7 +504,13 @@ describe('shipping service', () => {
     expect(await labelCommits()).toBe(2);
     expect(await retriedCaptures()).toBe(retriedBefore + 1);
     expect(await bed.emittedCount('shipment.label_created', orderId)).toBe(1);
-    const shipments = await sandboxShipments(orderId);
+    return { event, shipments: await sandboxShipments(orderId) };
+  }
+
+  it('buys one label when the label commit fails', async () => {
+    const orderId = 'SH-COMMIT-1';
+    const { event, shipments } = await captureWithFailedLabelCommit(usOrder(orderId));
+
     expect(shipments).toHaveLength(1);
     expect(shipments[0]?.postage_label).not.toBeNull();
     expect(event.data.shipmentId).toBe(shipments[0]?.id);
@@ -510,19 +520,10 @@ describe('shipping service', () => {
   });
 
   it('buys one label per parcel when the label commit fails', async () => {
-    const orderId = 'SH-COMMIT-HEAVY-1';
-    await bed.publish(orderCreated(heavyOrder(orderId)));
-    await bed.nextEvent('shipment.address_verified', orderId);
-    const labelCommits = await failFirstLabelCommit(orderId);
-    const retriedBefore = await retriedCaptures();
+    const { event, shipments } = await captureWithFailedLabelCommit(
+      heavyOrder('SH-COMMIT-HEAVY-1'),
+    );
 
-    await bed.publish(paymentCaptured(orderId));
-    const event = await bed.nextEvent('shipment.label_created', orderId);
-
-    expect(await labelCommits()).toBe(2);
-    expect(await retriedCaptures()).toBe(retriedBefore + 1);
-    expect(await bed.emittedCount('shipment.label_created', orderId)).toBe(1);
-    const shipments = await sandboxShipments(orderId);
     expect(shipments).toHaveLength(HEAVY_PARCEL_WEIGHTS_OZ.length);
     for (const shipment of shipments) expect(shipment.postage_label).not.toBeNull();
     const parcels = event.data.parcels ?? [];

@@ -85,10 +85,10 @@ export type NextStep =
   | { kind: 'authorize' };
 
 /**
- * Decides what to do with the checks received so far. An order that needs freight, or an address
- * that cannot be shipped to, puts the order on hold before anything is charged, whatever the
- * other checks report. A blocked or reviewed order is never charged, and only an order that
- * passed every check is authorized. Holds rank freight, address, block, review.
+ * Decides what to do with the checks received so far. A freight need or an unshippable address
+ * holds the order before anything is charged, whatever the other checks report. A blocked or
+ * reviewed order is never charged. Only an order that passed every check is authorized. Holds
+ * rank freight, address, block, review.
  */
 export function decideNextStep(checks: PaymentChecks): NextStep {
   if (checks.freightRequired) return { kind: 'hold', state: 'held_for_freight' };

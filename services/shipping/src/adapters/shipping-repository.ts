@@ -98,7 +98,7 @@ export async function lockShipment(
 
 /**
  * Inserts the shipment and one `shipment_parcels` row per parcel weight. A shipment that needs
- * freight has no parcels; its row stores the estimate capped at the heaviest parcel.
+ * freight has no parcels, so its row stores the estimate capped at the heaviest parcel.
  */
 export async function insertShipment(trx: Knex.Transaction, shipment: NewShipment): Promise<void> {
   const row = {

@@ -1,7 +1,7 @@
 /**
- * Lifecycle of one order's shipment. A row starts verified or rejected by the address check, or
- * as `freight_required` for an order too large for parcels; only a verified one moves on, once,
- * to `label_purchased`.
+ * Lifecycle of one order's shipment. A row starts as verified or rejected by the address check,
+ * or as `freight_required` for an order too large for parcels. Only a verified row moves on,
+ * once, to `label_purchased`.
  */
 export const SHIPMENT_STATES = [
   'address_verified',
