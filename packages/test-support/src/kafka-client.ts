@@ -22,6 +22,11 @@ export interface TestKafkaOptions {
   brokers?: string[];
   /** kafkajs log level. Defaults to ERROR. */
   logLevel?: logLevel;
+  /**
+   * Retry settings that replace those of {@link TEST_KAFKA_SETTINGS}, such as more retries for
+   * a client that must outlast a broker restart.
+   */
+  retry?: { retries?: number; maxRetryTimeMs?: number };
 }
 
 /**
@@ -54,9 +59,9 @@ export function createTestKafka(clientId: string, options: TestKafkaOptions = {}
     connectionTimeout: TEST_KAFKA_SETTINGS.connectionTimeoutMs,
     requestTimeout: TEST_KAFKA_SETTINGS.requestTimeoutMs,
     retry: {
-      retries: TEST_KAFKA_SETTINGS.retries,
+      retries: options.retry?.retries ?? TEST_KAFKA_SETTINGS.retries,
       initialRetryTime: TEST_KAFKA_SETTINGS.initialRetryTimeMs,
-      maxRetryTime: TEST_KAFKA_SETTINGS.maxRetryTimeMs,
+      maxRetryTime: options.retry?.maxRetryTimeMs ?? TEST_KAFKA_SETTINGS.maxRetryTimeMs,
     },
   });
 }

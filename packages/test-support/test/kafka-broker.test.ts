@@ -216,12 +216,20 @@ describe('kafkajs across a broker restart', () => {
 
   it('delivers messages produced before and after a restart', async () => {
     // Connection errors are expected while the broker is down, so these clients log nothing.
+    // A restart on a busy machine can outlast the default 5 retries of at most 2 s (about 10 s),
+    // so this client retries 10 times, up to 5 s apart.
     const kafka = createTestKafka('test-support-restart-test', {
       brokers,
       logLevel: logLevel.NOTHING,
+      retry: { retries: 10, maxRetryTimeMs: 5_000 },
     });
     const topic = await uniqueTopic('restart', 1, { brokers });
-    const { received } = await startConsumer(kafka, uniqueName('restart'), topic);
+    const { consumer, received } = await startConsumer(kafka, uniqueName('restart'), topic);
+    // A timeout then names the consumer's crashes, which kafkajs otherwise handles silently.
+    const crashes: string[] = [];
+    consumer.on(consumer.events.CRASH, (event) => {
+      crashes.push(`${event.payload.error.message} (restart: ${String(event.payload.restart)})`);
+    });
     const producer = await connectProducer(kafka);
 
     const before = ['before-0', 'before-1', 'before-2', 'before-3', 'before-4'];
@@ -239,12 +247,18 @@ describe('kafkajs across a broker restart', () => {
 
     const expected = [...before, ...after];
     const distinctValues = () => [...new Set(received.map((message) => message.value))];
-    await waitFor(() => distinctValues().length >= expected.length, {
-      timeoutMs: 60_000,
-      description: 'all messages after the restart',
-    });
+    await waitFor(
+      () => {
+        if (distinctValues().length >= expected.length) return true;
+        const crashList = crashes.join('; ') || 'none';
+        throw new Error(
+          `received ${distinctValues().length} of ${expected.length}; consumer crashes: ${crashList}`,
+        );
+      },
+      { timeoutMs: 90_000, description: 'all messages after the restart' },
+    );
     // Delivery is at least once, so a message whose offset was not committed before the
     // stop may arrive twice. Each one must arrive, in the order of the single partition.
     expect(distinctValues()).toEqual(expected);
-  }, 120_000);
+  }, 180_000);
 });
